@@ -1,0 +1,15 @@
+/** Who did something. Recorded on every event. */
+export type Role = 'admin' | 'commissioner' | 'provider' | 'auditor'
+
+export interface Actor {
+  /** Token id (never the token itself); null for the bootstrap admin token and the CLI. */
+  tokenId: string | null
+  role: Role
+  /** Free text: the token's label, or "import" for imported content. */
+  label: string | null
+}
+
+/** The actor plus what authorisation needs but the history does not: a provider's owner labels. */
+export interface Principal extends Actor {
+  owners: string[]
+}

@@ -1,0 +1,50 @@
+// Commands a plan accepts. Ids of new things are chosen by the caller (the application
+// layer), so deciding stays a pure function.
+import type { BudgetLine, GridNarrativeSection, SourceRef } from './events.js'
+import type { Rag, ProgressStatus } from './values/types.js'
+
+export interface CreatePlan { type: 'CreatePlan'; planId: string; partnership: string; year: string; title?: string; source?: { document: string; sha256: string } }
+export interface AddGrid { type: 'AddGrid'; gridId: string; number: number; title: string; source?: SourceRef }
+export interface RecordGridNarrative { type: 'RecordGridNarrative'; gridId: string; section: GridNarrativeSection; text: string; source?: SourceRef }
+export interface RateSelfAssessment { type: 'RateSelfAssessment'; gridId: string; statement: string; rag: string; source?: SourceRef }
+export interface RecordGridBudget { type: 'RecordGridBudget'; gridId: string; lines: BudgetLine[]; source?: SourceRef }
+export interface AddObjective { type: 'AddObjective'; gridId: string; objectiveId: string; number?: string | null; text: string; outcomes?: string[]; source?: SourceRef }
+export interface ReviseObjective { type: 'ReviseObjective'; objectiveId: string; number?: string | null; text?: string; outcomes?: string[] }
+export interface AddAction { type: 'AddAction'; objectiveId: string; actionId: string; number?: string | null; text: string; due?: string; owners?: string[]; cost?: string; source?: SourceRef }
+export interface ReviseAction { type: 'ReviseAction'; actionId: string; number?: string | null; text?: string; due?: string; cost?: string }
+export interface WithdrawAction { type: 'WithdrawAction'; actionId: string; reason?: string | null }
+export interface AssignOwner { type: 'AssignOwner'; actionId: string; owner: string }
+export interface UnassignOwner { type: 'UnassignOwner'; actionId: string; owner: string }
+export interface ReportProgress {
+  type: 'ReportProgress'
+  actionId: string
+  effectiveDate: string
+  note: string
+  status?: string | null
+  percentComplete?: number | null
+  furtherAction?: string | null
+  source?: SourceRef
+}
+export interface SetRag { type: 'SetRag'; actionId: string; rag: string; effectiveDate?: string; reason?: string | null; source?: SourceRef }
+export interface ProposeRag { type: 'ProposeRag'; actionId: string; rag: string; effectiveDate?: string; reason?: string | null }
+
+export type PlanCommand =
+  | CreatePlan
+  | AddGrid
+  | RecordGridNarrative
+  | RateSelfAssessment
+  | RecordGridBudget
+  | AddObjective
+  | ReviseObjective
+  | AddAction
+  | ReviseAction
+  | WithdrawAction
+  | AssignOwner
+  | UnassignOwner
+  | ReportProgress
+  | SetRag
+  | ProposeRag
+
+export type PlanCommandType = PlanCommand['type']
+
+export type { Rag, ProgressStatus }

@@ -1,0 +1,165 @@
+// The plan's event catalogue. Events are past-tense facts, each self-describing: a reader
+// of the audit history needs no other context. Every event type carries a schema version;
+// when a shape changes, bump the version, keep the old shape's type here, and add an upcaster
+// (see upcast.ts) — stored history is never rewritten.
+import type { Due, Money, ProgressStatus, Rag } from './values/types.js'
+
+/** Where an imported item came from: the document's content hash and 1-based line. */
+export interface SourceRef {
+  document: string
+  line: number
+}
+
+interface PlanScoped {
+  planId: string
+}
+interface GridScoped extends PlanScoped {
+  gridId: string
+}
+interface ObjectiveScoped extends GridScoped {
+  objectiveId: string
+}
+interface ActionScoped extends ObjectiveScoped {
+  actionId: string
+}
+
+export interface PlanCreated extends PlanScoped {
+  partnership: string
+  year: string
+  title: string
+  source?: { document: string; sha256: string }
+}
+export interface GridAdded extends GridScoped {
+  number: number
+  title: string
+  source?: SourceRef
+}
+/** Narrative material of a grid: guidance, gap analysis, key priorities, self-assessment summary. */
+export interface GridNarrativeRecorded extends GridScoped {
+  section: GridNarrativeSection
+  text: string
+  source?: SourceRef
+}
+export type GridNarrativeSection = 'guidance' | 'self_assessment' | 'gap_analysis' | 'key_priorities' | 'other'
+export interface SelfAssessmentRated extends GridScoped {
+  statement: string
+  rag: Rag
+  source?: SourceRef
+}
+export interface BudgetLine {
+  label: string
+  plannedLastYear: Money | null
+  likelyLastYear: Money | null
+  plannedThisYear: Money | null
+}
+export interface GridBudgetRecorded extends GridScoped {
+  lines: BudgetLine[]
+  source?: SourceRef
+}
+export interface ObjectiveAdded extends ObjectiveScoped {
+  number: string | null
+  text: string
+  outcomes: string[]
+  source?: SourceRef
+}
+export interface ObjectiveRevised extends ObjectiveScoped {
+  changes: { number?: string | null; text?: string; outcomes?: string[] }
+}
+export interface ActionAdded extends ActionScoped {
+  number: string | null
+  text: string
+  due: Due
+  owners: string[]
+  cost: Money
+  source?: SourceRef
+}
+export interface ActionRevised extends ActionScoped {
+  changes: { number?: string | null; text?: string; due?: Due; cost?: Money }
+}
+export interface ActionWithdrawn extends ActionScoped {
+  reason: string | null
+}
+export interface OwnerAssigned extends ActionScoped {
+  owner: string
+}
+export interface OwnerUnassigned extends ActionScoped {
+  owner: string
+}
+export interface ProgressReported extends ActionScoped {
+  effectiveDate: string
+  status: ProgressStatus | null
+  percentComplete: number | null
+  note: string
+  furtherAction: string | null
+  source?: SourceRef
+}
+export interface RagSet extends ActionScoped {
+  rag: Rag
+  effectiveDate: string
+  reason: string | null
+  source?: SourceRef
+}
+export interface RagProposed extends ActionScoped {
+  rag: Rag
+  effectiveDate: string
+  reason: string | null
+}
+
+export interface PlanEventMap {
+  PlanCreated: PlanCreated
+  GridAdded: GridAdded
+  GridNarrativeRecorded: GridNarrativeRecorded
+  SelfAssessmentRated: SelfAssessmentRated
+  GridBudgetRecorded: GridBudgetRecorded
+  ObjectiveAdded: ObjectiveAdded
+  ObjectiveRevised: ObjectiveRevised
+  ActionAdded: ActionAdded
+  ActionRevised: ActionRevised
+  ActionWithdrawn: ActionWithdrawn
+  OwnerAssigned: OwnerAssigned
+  OwnerUnassigned: OwnerUnassigned
+  ProgressReported: ProgressReported
+  RagSet: RagSet
+  RagProposed: RagProposed
+}
+export type PlanEventType = keyof PlanEventMap
+
+/** A decided event: type and data. The command handler adds id, actor, recorded time. */
+export type PlanEvent = { [K in PlanEventType]: { type: K; data: PlanEventMap[K] } }[PlanEventType]
+
+/** Current schema version of each event type. */
+export const PLAN_EVENT_VERSIONS: Record<PlanEventType, number> = {
+  PlanCreated: 1,
+  GridAdded: 1,
+  GridNarrativeRecorded: 1,
+  SelfAssessmentRated: 1,
+  GridBudgetRecorded: 1,
+  ObjectiveAdded: 1,
+  ObjectiveRevised: 1,
+  ActionAdded: 1,
+  ActionRevised: 1,
+  ActionWithdrawn: 1,
+  OwnerAssigned: 1,
+  OwnerUnassigned: 1,
+  ProgressReported: 1,
+  RagSet: 1,
+  RagProposed: 1,
+}
+
+export const PLAN_EVENT_TYPES = Object.keys(PLAN_EVENT_VERSIONS) as PlanEventType[]
+
+export function isPlanEventType(type: string): type is PlanEventType {
+  return Object.prototype.hasOwnProperty.call(PLAN_EVENT_VERSIONS, type)
+}
+
+/** The effective date an event carries, for those that are true as of a date. */
+export function effectiveDateOf(event: PlanEvent): string | null {
+  switch (event.type) {
+    case 'ProgressReported':
+    case 'RagSet':
+    case 'RagProposed':
+      return event.data.effectiveDate
+    default:
+      return null
+  }
+}
