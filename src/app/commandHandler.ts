@@ -1,0 +1,202 @@
+// The one place commands are executed: load the plan's decision state, decide, append with
+// the expected version. Concurrent commands on one plan are pipelined: each decides on the
+// state including the events of the commands queued before it, and appends with the version
+// that implies, so a burst of writers to one plan shares a group commit instead of retrying
+// each other. Any failed append discards the cached state; the next command reloads it.
+import type { Principal } from '../domain/actor.js'
+import type { PlanCommand } from '../domain/commands.js'
+import { PLAN_EVENT_VERSIONS, type PlanEvent } from '../domain/events.js'
+import { decide, evolve, initialState, type PlanDecisionState } from '../domain/planDecider.js'
+import { londonDate } from '../domain/values/calendarDate.js'
+import { fromStored, planStreamId } from '../projections/recordedEvent.js'
+import { VersionConflictError, type AppendResult, type EventStore, type IdempotencyRecord, type NewEvent } from '../store/eventStore.js'
+import type { Clock } from './clock.js'
+import { ContentionError, PreconditionFailedError } from './errors.js'
+import { derivedId, newId } from './ids.js'
+
+export interface CommandOutcome {
+  planId: string
+  /** The events decided (ids, data, recordedAt); empty when the command changed nothing. */
+  events: NewEvent[]
+  /** Plan version after the command. */
+  version: number
+  recordedAt: string
+}
+
+export interface ExecuteOptions {
+  principal: Principal
+  /** From If-Match: the plan must be at exactly this version. */
+  expectedVersion?: number
+  /** Idempotency-Key (already scoped to the caller): event ids derive from it and the answer is stored with the events. */
+  idempotency?: { key: string; fingerprint: string; respond(outcome: CommandOutcome): unknown }
+  /** Extra metadata on every event (e.g. import source). */
+  metadata?: Record<string, unknown>
+}
+
+export interface ExecuteResult extends CommandOutcome {
+  position: number
+  append: AppendResult | null
+}
+
+interface PlanCache {
+  state: PlanDecisionState
+  /** Version including appends in flight. */
+  version: number
+  lastRecordedAt: string | null
+  /** Incremented whenever the cache is discarded, so late completions don't reinstall stale state. */
+  generation: number
+  /** Serialises deciding (not committing) per plan. */
+  deciding: Promise<void>
+}
+
+const MAX_ATTEMPTS = 8
+const MAX_CACHED_PLANS = 1000
+
+export class CommandHandler {
+  private readonly cache = new Map<string, PlanCache>()
+  private generation = 0
+
+  constructor(private readonly store: EventStore, private readonly clock: Clock) {}
+
+  /** Executes one command. */
+  execute(planId: string, command: PlanCommand, options: ExecuteOptions): Promise<ExecuteResult> {
+    return this.executeBatch(planId, [command], options)
+  }
+
+  /**
+   * Executes commands in order as ONE atomic append (all or nothing): used by the importer so
+   * a document becomes a plan completely or not at all.
+   */
+  async executeBatch(planId: string, commands: PlanCommand[], options: ExecuteOptions): Promise<ExecuteResult> {
+    const attempts = options.expectedVersion === undefined ? MAX_ATTEMPTS : 2
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(planId, commands, options, attempt > 1)
+      } catch (error) {
+        if (!(error instanceof VersionConflictError)) throw error
+        this.discard(planId)
+        if (options.expectedVersion !== undefined) {
+          // The store moved past our cache; with If-Match only a real mismatch is a 412.
+          const actual = await this.store.streamVersion(planStreamId(planId))
+          if (actual !== options.expectedVersion || attempt >= attempts) throw new PreconditionFailedError(options.expectedVersion, actual)
+          continue
+        }
+        if (attempt >= attempts) throw new ContentionError(planId)
+      }
+    }
+  }
+
+  private async attempt(planId: string, commands: PlanCommand[], options: ExecuteOptions, reload: boolean): Promise<ExecuteResult> {
+    const streamId = planStreamId(planId)
+    const entry = await this.entry(planId, reload)
+    // Take the plan's decide slot: decisions are made one at a time, in arrival order.
+    let release!: () => void
+    const previous = entry.deciding
+    entry.deciding = new Promise<void>(r => (release = r))
+    await previous
+    let appending: Promise<AppendResult>
+    let outcome: CommandOutcome
+    const generation = entry.generation
+    try {
+      if (options.expectedVersion !== undefined && options.expectedVersion !== entry.version) {
+        const actual = await this.store.streamVersion(streamId)
+        throw actual === entry.version ? new PreconditionFailedError(options.expectedVersion, actual) : new VersionConflictError(streamId, entry.version, actual)
+      }
+      const now = this.clock().toISOString()
+      const recordedAt = entry.lastRecordedAt && entry.lastRecordedAt > now ? entry.lastRecordedAt : now
+      const ctx = { actor: options.principal, today: londonDate(recordedAt) }
+      // Decide every command against a scratch copy so a rejection leaves the cache untouched.
+      const decided = decideAll(commands, entry.state, ctx)
+      const { tokenId, role, label } = options.principal
+      const metadata = { actor: { tokenId, role, label }, ...(options.metadata ?? {}) }
+      const events: NewEvent[] = decided.map((e, i) => ({
+        id: options.idempotency ? derivedId('idempotency', options.idempotency.key, String(i)) : newId(),
+        type: e.type,
+        schemaVersion: PLAN_EVENT_VERSIONS[e.type],
+        data: e.data as unknown as Record<string, unknown>,
+        metadata,
+        recordedAt,
+      }))
+      outcome = { planId, events, version: entry.version + events.length, recordedAt }
+      if (events.length === 0) {
+        return { ...outcome, position: 0, append: null }
+      }
+      const idempotency: IdempotencyRecord | undefined = options.idempotency && {
+        key: options.idempotency.key,
+        fingerprint: options.idempotency.fingerprint,
+        response: options.idempotency.respond(outcome),
+      }
+      appending = this.store.append(streamId, events, { expectedVersion: entry.version, idempotency })
+      // Speculatively advance: the next command decides on top of ours.
+      for (const e of decided) evolve(entry.state, e)
+      entry.version = outcome.version
+      entry.lastRecordedAt = recordedAt
+    } finally {
+      release()
+    }
+    try {
+      const append = await appending
+      return { ...outcome, position: append.position, append }
+    } catch (error) {
+      if (entry.generation === generation) this.discard(planId)
+      throw error
+    }
+  }
+
+  private async entry(planId: string, reload: boolean): Promise<PlanCache> {
+    let entry = this.cache.get(planId)
+    if (entry && !reload) {
+      // Least-recently-used order.
+      this.cache.delete(planId)
+      this.cache.set(planId, entry)
+      return entry
+    }
+    const stored = await this.store.readStream(planStreamId(planId))
+    const existing = this.cache.get(planId)
+    if (existing && existing.generation === this.generation && !reload) return existing
+    const state = initialState()
+    for (const e of stored) evolve(state, fromStored(e).event)
+    entry = {
+      state,
+      version: stored.length,
+      lastRecordedAt: stored.length ? stored[stored.length - 1].recordedAt : null,
+      generation: ++this.generation,
+      deciding: existing?.deciding ?? Promise.resolve(),
+    }
+    this.cache.set(planId, entry)
+    if (this.cache.size > MAX_CACHED_PLANS) this.cache.delete(this.cache.keys().next().value as string)
+    return entry
+  }
+
+  private discard(planId: string): void {
+    const entry = this.cache.get(planId)
+    if (entry) {
+      entry.generation = -1
+      this.cache.delete(planId)
+    }
+  }
+}
+
+/** Decides commands in sequence, each on the state the earlier ones produce, without touching `state`. */
+function decideAll(commands: PlanCommand[], state: PlanDecisionState, ctx: Parameters<typeof decide>[2]): PlanEvent[] {
+  if (commands.length === 1) return decide(commands[0], state, ctx)
+  const scratch = cloneState(state)
+  const all: PlanEvent[] = []
+  for (const command of commands) {
+    const events = decide(command, scratch, ctx)
+    for (const e of events) evolve(scratch, e)
+    all.push(...events)
+  }
+  return all
+}
+
+function cloneState(state: PlanDecisionState): PlanDecisionState {
+  return {
+    planId: state.planId,
+    year: state.year,
+    gridNumbers: new Map(state.gridNumbers),
+    grids: new Set(state.grids),
+    objectives: new Map(state.objectives),
+    actions: new Map([...state.actions].map(([id, a]) => [id, { ...a, owners: [...a.owners] }])),
+  }
+}

@@ -1,0 +1,15 @@
+/** The caller's If-Match names a version the plan has moved past. */
+export class PreconditionFailedError extends Error {
+  constructor(readonly expected: number, readonly actual: number) {
+    super(`plan is at version ${actual}, If-Match names ${expected}`)
+    this.name = 'PreconditionFailedError'
+  }
+}
+
+/** Too many concurrent writers kept beating this command to the plan; the caller may retry. */
+export class ContentionError extends Error {
+  constructor(readonly planId: string) {
+    super(`plan ${planId} is being changed by many writers at once; retry`)
+    this.name = 'ContentionError'
+  }
+}

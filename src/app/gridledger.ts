@@ -1,0 +1,73 @@
+// The composition root: a store, its read models and projections, and the services the HTTP
+// layer and the CLI call. One function opens it all; close() shuts it down in order.
+import { createMemoryReadModels, createSqliteReadModels, type ReadModelStore } from '../projections/readModels.js'
+import { planCatalogueProjection } from '../projections/planCatalogue.js'
+import { rebuildProjections, startProjections, type Projection, type ProjectionRunner } from '../projections/runner.js'
+import type { EventStore } from '../store/eventStore.js'
+import { openStore } from '../store/openStore.js'
+import { systemClock, type Clock } from './clock.js'
+import { CommandHandler } from './commandHandler.js'
+import { ImportService } from './importService.js'
+import { PlanQueries } from './planQueries.js'
+import { TokenService, tokensProjection } from './tokens.js'
+
+export interface GridLedger {
+  store: EventStore
+  readModels: ReadModelStore
+  projections: ProjectionRunner
+  commands: CommandHandler
+  tokens: TokenService
+  plans: PlanQueries
+  imports: ImportService
+  clock: Clock
+  close(): Promise<void>
+}
+
+export interface OpenOptions {
+  /** GRIDLEDGER_STORE syntax: sqlite:<path>, memory:, esdb://… */
+  store: string
+  clock?: Clock
+  adminToken?: string
+}
+
+export const PROJECTIONS: Projection[] = [planCatalogueProjection, tokensProjection]
+
+/** Read models live beside the events when the store is SQLite (one transaction for both), else in memory, rebuilt from the events at start. */
+export function readModelsFor(store: EventStore): ReadModelStore {
+  const db = (store as { db?: unknown }).db
+  return db ? createSqliteReadModels(db as Parameters<typeof createSqliteReadModels>[0]) : createMemoryReadModels()
+}
+
+export async function openGridLedger(options: OpenOptions): Promise<GridLedger> {
+  const store = await openStore(options.store)
+  return assembleGridLedger(store, options)
+}
+
+export async function assembleGridLedger(store: EventStore, options: Omit<OpenOptions, 'store'> = {}): Promise<GridLedger> {
+  const clock = options.clock ?? systemClock
+  const readModels = readModelsFor(store)
+  const projections = startProjections(store, readModels, PROJECTIONS)
+  const commands = new CommandHandler(store, clock)
+  const tokens = new TokenService({ store, readModels, clock, adminToken: options.adminToken, waitFor: position => projections.waitFor(position, 5_000) })
+  // Tokens must be known before the first request is authenticated.
+  await projections.waitFor(await store.headPosition(), 60_000)
+  return {
+    store,
+    readModels,
+    projections,
+    commands,
+    tokens,
+    plans: new PlanQueries(store, readModels, projections, clock),
+    imports: new ImportService(store, commands, clock),
+    clock,
+    async close() {
+      await projections.close()
+      await store.close()
+    },
+  }
+}
+
+/** Drops and rebuilds every read model from the events (gridledger rebuild). */
+export async function rebuildReadModels(store: EventStore, onProgress?: (done: number, total: number) => void): Promise<void> {
+  await rebuildProjections(store, readModelsFor(store), PROJECTIONS, onProgress)
+}

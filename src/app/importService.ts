@@ -1,0 +1,107 @@
+// Importing a plan document: parse, turn into ordinary commands, and record them as one
+// atomic append with actor label "import". The plan id derives from the document's content
+// hash, so importing the same document twice meets the existing plan (409) unless forced.
+import type { Principal } from '../domain/actor.js'
+import { ConflictError, ValidationError } from '../domain/errors.js'
+import type { PlanEvent } from '../domain/events.js'
+import { decide, evolve, initialState } from '../domain/planDecider.js'
+import { londonDate } from '../domain/values/calendarDate.js'
+import { parsePlanDocument, planCommands, type ImportWarning, type ParsedPlan } from '../import/index.js'
+import { projectPlanState, type PlanState } from '../projections/planState.js'
+import { planStreamId, type RecordedPlanEvent } from '../projections/recordedEvent.js'
+import type { EventStore } from '../store/eventStore.js'
+import type { Clock } from './clock.js'
+import type { CommandHandler } from './commandHandler.js'
+import { derivedId, newId, sha256Hex } from './ids.js'
+
+export interface ImportCounts {
+  grids: number
+  objectives: number
+  actions: number
+}
+
+export interface ImportResult {
+  planId: string
+  counts: ImportCounts
+  warnings: string[]
+  /** Dry runs only: the plan as it would be recorded, in the plan-state shape without ids. */
+  plan?: unknown
+}
+
+export class DuplicateImportError extends ConflictError {
+  constructor(readonly planId: string) {
+    super(`this document was already imported as plan ${planId}; import with force=true to record it again`)
+    this.name = 'DuplicateImportError'
+  }
+}
+
+export function formatWarning(w: ImportWarning): string {
+  return `line ${w.line}: ${w.message}`
+}
+
+function counts(plan: ParsedPlan): ImportCounts {
+  const objectives = plan.grids.flatMap(g => g.objectives)
+  return { grids: plan.grids.length, objectives: objectives.length, actions: objectives.reduce((n, o) => n + o.actions.length, 0) }
+}
+
+/** Removes every `id`/`*Id` member: a dry run has no ids to show. */
+function withoutIds(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutIds)
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([k]) => k !== 'id' && !/^[a-z]+Id$/.test(k)).map(([k, v]) => [k, withoutIds(v)]))
+  }
+  return value
+}
+
+export class ImportService {
+  constructor(private readonly store: EventStore, private readonly commands: CommandHandler, private readonly clock: Clock) {}
+
+  async import(text: string, principal: Principal, options: { dryRun?: boolean; force?: boolean } = {}): Promise<ImportResult> {
+    const parsed = parsePlanDocument(text)
+    const warnings = parsed.warnings.map(formatWarning)
+    if (!parsed.ok) {
+      throw new ValidationError([{ path: 'body', message: parsed.reason }, ...parsed.warnings.map(w => ({ path: `line ${w.line}`, message: w.message }))])
+    }
+    const sha256 = sha256Hex(text)
+    const planId = options.force ? newId() : derivedId('import', sha256)
+    const now = this.clock()
+    const commands = planCommands(parsed.plan, { planId, newId, document: sha256, today: londonDate(now) })
+    const actor: Principal = { ...principal, label: 'import' }
+    if (options.dryRun) {
+      return { planId, counts: counts(parsed.plan), warnings, plan: withoutIds(this.preview(planId, commands, actor, now)) }
+    }
+    if (!options.force && (await this.store.streamVersion(planStreamId(planId))) > 0) throw new DuplicateImportError(planId)
+    try {
+      await this.commands.executeBatch(planId, commands, { principal: actor, metadata: { via: 'import', document: sha256 } })
+    } catch (error) {
+      if (error instanceof ConflictError && !options.force && (await this.store.streamVersion(planStreamId(planId))) > 0) throw new DuplicateImportError(planId)
+      throw error
+    }
+    return { planId, counts: counts(parsed.plan), warnings }
+  }
+
+  /** Decides the commands in memory exactly as the real import would, and projects the result. */
+  private preview(planId: string, commands: ReturnType<typeof planCommands>, actor: Principal, now: Date): PlanState | null {
+    const state = initialState()
+    const recordedAt = now.toISOString()
+    const ctx = { actor, today: londonDate(now) }
+    const events: RecordedPlanEvent[] = []
+    for (const command of commands) {
+      for (const event of decide(command, state, ctx) as PlanEvent[]) {
+        evolve(state, event)
+        const version = events.length + 1
+        events.push({
+          id: `preview-${version}`,
+          streamId: planStreamId(planId),
+          version,
+          position: version,
+          recordedAt,
+          actor: { tokenId: actor.tokenId, role: actor.role, label: actor.label },
+          metadata: {},
+          event,
+        })
+      }
+    }
+    return projectPlanState(events, { asOf: recordedAt, effectiveOn: londonDate(now) })
+  }
+}

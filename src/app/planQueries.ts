@@ -1,0 +1,93 @@
+// Reads of one plan: state as of an instant and effective on a date, quarterly reports,
+// history, integrity. Each reads only that plan's stream, so its cost does not grow with the
+// size of the whole store. Visibility (providers see only plans where a label of theirs owns a
+// live action) is checked here, on every read.
+import type { Principal } from '../domain/actor.js'
+import { NotFoundError } from '../domain/errors.js'
+import { canSee, fold } from '../domain/planDecider.js'
+import { londonDate } from '../domain/values/calendarDate.js'
+import type { QuarterNumber } from '../domain/values/financialYear.js'
+import { historyPage, type HistoryPage } from '../projections/history.js'
+import { listPlans, type CatalogueEntry } from '../projections/planCatalogue.js'
+import { projectPlanState, type PlanState } from '../projections/planState.js'
+import { quarterlyReport, type QuarterlyReport } from '../projections/quarterlyReport.js'
+import type { ReadModelStore } from '../projections/readModels.js'
+import { fromStored, planStreamId, type RecordedPlanEvent } from '../projections/recordedEvent.js'
+import type { ProjectionRunner } from '../projections/runner.js'
+import type { EventStore } from '../store/eventStore.js'
+import { verifyChain, type ChainVerdict } from '../store/hashChain.js'
+import type { Clock } from './clock.js'
+
+export interface PlanSummary {
+  id: string
+  partnership: string
+  year: string
+  title: string
+  version: number
+}
+
+/** How long a read waits for the projections to reach the store's head before answering anyway. */
+const CATCH_UP_MS = 2_000
+
+export class PlanQueries {
+  constructor(
+    private readonly store: EventStore,
+    private readonly readModels: ReadModelStore,
+    private readonly runner: ProjectionRunner,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The plans the principal may see, from the catalogue read model (caught up first: read-your-writes). */
+  async list(principal: Principal): Promise<PlanSummary[]> {
+    await this.runner.waitFor(await this.store.headPosition(), CATCH_UP_MS)
+    const visible = (entry: CatalogueEntry) =>
+      principal.role !== 'provider' || entry.ownerLabels.some(o => principal.owners.some(l => l.toLowerCase() === o.toLowerCase()))
+    return listPlans(this.readModels)
+      .filter(visible)
+      .map(({ id, partnership, year, title, version }) => ({ id, partnership, year, title, version }))
+  }
+
+  /** The plan's events, after checking that it exists and the principal may see it. */
+  async events(planId: string, principal: Principal): Promise<RecordedPlanEvent[]> {
+    const stored = await this.store.readStream(planStreamId(planId))
+    const events = stored.map(fromStored)
+    if (events.length === 0) throw new NotFoundError('plan', planId)
+    if (!canSee(fold(events.map(e => e.event)), principal)) throw new NotFoundError('plan', planId)
+    return events
+  }
+
+  async state(planId: string, principal: Principal, options: { asOf?: string; effectiveOn?: string }): Promise<PlanState> {
+    const events = await this.events(planId, principal)
+    const now = this.clock()
+    const asOf = options.asOf ? new Date(options.asOf).toISOString() : now.toISOString()
+    const effectiveOn = options.effectiveOn ?? londonDate(asOf < now.toISOString() ? asOf : now)
+    const state = projectPlanState(events, { asOf, effectiveOn })
+    if (!state) throw new NotFoundError('plan', planId)
+    return state
+  }
+
+  async report(planId: string, principal: Principal, options: { quarter: QuarterNumber; asOf?: string }): Promise<QuarterlyReport> {
+    const events = await this.events(planId, principal)
+    const asOf = options.asOf ? new Date(options.asOf).toISOString() : this.clock().toISOString()
+    const report = quarterlyReport(events, { quarter: options.quarter, asOf })
+    if (!report) throw new NotFoundError('plan', planId)
+    return report
+  }
+
+  async history(planId: string, principal: Principal, options: { actionId?: string; after?: number; limit?: number }): Promise<HistoryPage> {
+    const events = await this.events(planId, principal)
+    return historyPage(events, options)
+  }
+
+  async integrity(planId: string, principal: Principal): Promise<ChainVerdict> {
+    const stored = await this.store.readStream(planStreamId(planId))
+    if (stored.length === 0) throw new NotFoundError('plan', planId)
+    // Visibility needs readable events; a tampered payload that no longer parses is itself a finding.
+    try {
+      await this.events(planId, principal)
+    } catch (error) {
+      if (error instanceof NotFoundError) throw error
+    }
+    return verifyChain(planStreamId(planId), stored)
+  }
+}

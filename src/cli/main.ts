@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+// The gridledger command line: serve, import, token, rebuild, verify.
+import { readFile } from 'node:fs/promises'
+import { parseArgs } from 'node:util'
+import cliProgress from 'cli-progress'
+import type { Principal, Role } from '../domain/actor.js'
+import { openGridLedger, rebuildReadModels } from '../app/gridledger.js'
+import { ROLES } from '../app/tokens.js'
+import { loadConfig } from '../config.js'
+import { listPlans } from '../projections/planCatalogue.js'
+import { planStreamId } from '../projections/recordedEvent.js'
+import { openStore } from '../store/openStore.js'
+import { verifyChain } from '../store/hashChain.js'
+import { serve } from '../server.js'
+
+const CLI_PRINCIPAL: Principal = { tokenId: null, role: 'admin', label: 'cli', owners: [] }
+
+const USAGE = `gridledger <command>
+
+  serve                                   serve the API (PORT, HOST, GRIDLEDGER_STORE, …)
+  import <file> [--dry-run] [--json] [--force]
+                                          import a plan document (text)
+  token create --role R [--owner LABEL]… [--label TEXT]
+                                          mint a bearer token (printed once)
+  token revoke <tokenId>                  revoke a token
+  rebuild                                 drop and rebuild every read model from the events
+  verify [--plan ID] [--json]             check every plan's hash chain
+
+The store is GRIDLEDGER_STORE (default sqlite:./data/gridledger.db).`
+
+type Out = (line: string) => void
+
+export async function main(argv: string[], out: Out = l => process.stdout.write(l + '\n'), err: Out = l => process.stderr.write(l + '\n')): Promise<number> {
+  const [command, ...rest] = argv
+  const config = loadConfig()
+  switch (command) {
+    case 'serve': {
+      await serve(config)
+      return -1 // keep running
+    }
+    case 'import': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' }, force: { type: 'boolean' } } })
+      if (positionals.length !== 1) return usage(err, 'import takes one file')
+      const text = await readFile(positionals[0], 'utf8')
+      const ledger = await openGridLedger({ store: config.GRIDLEDGER_STORE })
+      try {
+        if (process.stderr.isTTY && !values.json) err(`importing ${positionals[0]} (${text.length} characters)…`)
+        const result = await ledger.imports.import(text, CLI_PRINCIPAL, { dryRun: values['dry-run'], force: values.force })
+        if (values.json) out(JSON.stringify(result, null, 2))
+        else {
+          out(`${values['dry-run'] ? 'would import' : 'imported'} plan ${result.planId}: ${result.counts.grids} grids, ${result.counts.objectives} objectives, ${result.counts.actions} actions`)
+          for (const w of result.warnings) out(`warning: ${w}`)
+        }
+        return 0
+      } finally {
+        await ledger.close()
+      }
+    }
+    case 'token': {
+      const [sub, ...args] = rest
+      const ledger = await openGridLedger({ store: config.GRIDLEDGER_STORE })
+      try {
+        if (sub === 'create') {
+          const { values } = parseArgs({ args, options: { role: { type: 'string' }, owner: { type: 'string', multiple: true }, label: { type: 'string' } } })
+          if (!values.role || !ROLES.includes(values.role as Role)) return usage(err, `--role must be one of ${ROLES.join(', ')}`)
+          const issued = await ledger.tokens.create({ role: values.role, owners: values.owner, label: values.label }, null)
+          out(JSON.stringify(issued, null, 2))
+          return 0
+        }
+        if (sub === 'revoke' && args.length === 1) {
+          await ledger.tokens.revoke(args[0], null)
+          out(`revoked ${args[0]}`)
+          return 0
+        }
+        return usage(err, 'token create|revoke')
+      } finally {
+        await ledger.close()
+      }
+    }
+    case 'rebuild': {
+      const store = await openStore(config.GRIDLEDGER_STORE)
+      const bar = process.stdout.isTTY ? new cliProgress.SingleBar({ format: 'rebuild [{bar}] {value}/{total} events' }, cliProgress.Presets.shades_classic) : null
+      let started = false
+      const t0 = Date.now()
+      try {
+        await rebuildReadModels(store, (done, total) => {
+          if (bar && !started) {
+            bar.start(total, 0)
+            started = true
+          }
+          bar?.update(done)
+        })
+      } finally {
+        bar?.stop()
+        await store.close()
+      }
+      out(`read models rebuilt in ${Date.now() - t0} ms`)
+      return 0
+    }
+    case 'verify': {
+      const { values } = parseArgs({ args: rest, options: { plan: { type: 'string' }, json: { type: 'boolean' } } })
+      const ledger = await openGridLedger({ store: config.GRIDLEDGER_STORE })
+      try {
+        const ids = values.plan ? [values.plan] : listPlans(ledger.readModels).map(p => p.id)
+        let bad = 0
+        const verdicts = []
+        for (const id of ids) {
+          const verdict = verifyChain(planStreamId(id), await ledger.store.readStream(planStreamId(id)))
+          verdicts.push({ planId: id, ...verdict })
+          if (!verdict.ok) bad++
+          if (!values.json) out(verdict.ok ? `ok   plan ${id}: ${verdict.events} events` : `FAIL plan ${id}: position ${verdict.firstBadPosition}: ${verdict.detail}`)
+        }
+        if (values.json) out(JSON.stringify(verdicts, null, 2))
+        else out(`${ids.length - bad} of ${ids.length} plans verified`)
+        return bad ? 1 : 0
+      } finally {
+        await ledger.close()
+      }
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+      out(USAGE)
+      return 0
+    default:
+      return usage(err, `unknown command ${command}`)
+  }
+}
+
+function usage(err: Out, message: string): number {
+  err(`${message}\n\n${USAGE}`)
+  return 2
+}
+
+const invokedDirectly = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href
+if (invokedDirectly || process.env.GRIDLEDGER_CLI === '1') {
+  main(process.argv.slice(2)).then(
+    code => {
+      if (code >= 0) process.exitCode = code
+    },
+    error => {
+      process.stderr.write(`gridledger: ${error instanceof Error ? error.message : String(error)}\n`)
+      process.exitCode = 1
+    },
+  )
+}

@@ -1,0 +1,72 @@
+// One error handler and one not-found handler for the whole app: every failure becomes
+// problem+json with the right status. Client input never produces a 5xx.
+import type { FastifyError, FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+import { DomainError, ValidationError, type FieldError } from '../../../domain/errors.js'
+import { ContentionError, PreconditionFailedError } from '../../../app/errors.js'
+import { StoreUnavailableError, VersionConflictError } from '../../../store/eventStore.js'
+import { problem, sendProblem } from '../../problem.js'
+
+const DOMAIN_STATUS = { validation: 400, not_found: 404, conflict: 409, forbidden: 403 } as const
+
+/** One item of fastify-type-provider-zod's `error.validation`: a zod issue in Ajv's clothes. */
+interface ValidationItem {
+  keyword?: string
+  instancePath?: string
+  message?: string
+  params?: { keys?: string[] }
+}
+
+function validationErrors(error: FastifyError): FieldError[] {
+  const out: FieldError[] = []
+  for (const item of (error.validation ?? []) as ValidationItem[]) {
+    const base = (item.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.')
+    if (item.keyword === 'unrecognized_keys' && item.params?.keys) {
+      for (const key of item.params.keys) out.push({ path: base ? `${base}.${key}` : key, message: 'is not a known field' })
+    } else {
+      out.push({ path: base || error.validationContext || 'body', message: item.message ?? 'is invalid' })
+    }
+  }
+  return out
+}
+
+async function errors(app: FastifyInstance): Promise<void> {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const list = validationErrors(error)
+      const where = error.validationContext === 'body' ? 'body' : error.validationContext === 'querystring' ? 'query' : 'path'
+      return sendProblem(reply, problem(400, `The request ${where} is invalid: ${list.map(e => `${e.path} ${e.message}`).join('; ')}`, list, 'validation'))
+    }
+    if (error instanceof DomainError) {
+      const status = DOMAIN_STATUS[error.kind]
+      const list = error instanceof ValidationError ? error.errors : undefined
+      return sendProblem(reply, problem(status, error.message, list))
+    }
+    if (error instanceof PreconditionFailedError) return sendProblem(reply, problem(412, error.message))
+    if (error instanceof VersionConflictError || error instanceof ContentionError) return sendProblem(reply, problem(409, error.message))
+    if (error instanceof StoreUnavailableError) {
+      request.log.warn({ err: error }, 'store unavailable')
+      reply.header('Retry-After', '5')
+      return sendProblem(reply, problem(503, 'The event store is unavailable; nothing was recorded. Retry later.'))
+    }
+    const status = error.statusCode ?? 500
+    if (status >= 400 && status < 500) {
+      const detail =
+        error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError
+          ? `The body is not valid JSON: ${error.message}`
+          : error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+            ? 'The body is empty but the content type says JSON'
+            : error.message
+      return sendProblem(reply, problem(status, detail))
+    }
+    request.log.error({ err: error }, 'unhandled error')
+    return sendProblem(reply, problem(500, 'Something went wrong on our side; it has been logged.'))
+  })
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problem(404, `No route ${request.method} ${request.url.split('?')[0]}`)),
+  )
+}
+
+export default fp(errors, { name: 'errors' })

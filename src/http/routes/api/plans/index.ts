@@ -1,0 +1,53 @@
+// Plans: create, list, read as of an instant and effective on a date.
+import type { FastifyInstance } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import type { PlanCreated } from '../../../../domain/events.js'
+import { newId } from '../../../../app/ids.js'
+import type { GridLedger } from '../../../../app/gridledger.js'
+import { CommandAnswer, CreatePlan, PlanList, PlanParams, PlanStateDoc, PlanStateQuery, PlanSummary, Problem } from '../../../schemas.js'
+import { EDITORS, EVERYONE } from '../../roles.js'
+
+export default async function planRoutes(fastify: FastifyInstance, { ledger }: { ledger: GridLedger }): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>()
+
+  app.post('/v1/plans', {
+    config: { roles: EDITORS },
+    schema: { tags: ['plans'], summary: 'Create a plan (CreatePlan)', body: CreatePlan, response: { 201: PlanSummary, 400: Problem } },
+  }, async (request, reply) => {
+    const planId = newId()
+    return app.runCommand(request, reply, {
+      planId,
+      commands: [{ type: 'CreatePlan', planId, ...request.body }],
+      respond: outcome => {
+        const d = outcome.events[0].data as unknown as PlanCreated
+        return {
+          status: 201,
+          headers: { Location: `/v1/plans/${planId}` },
+          body: { id: planId, partnership: d.partnership, year: d.year, title: d.title, version: outcome.version },
+        }
+      },
+    })
+  })
+
+  app.get('/v1/plans', {
+    config: { roles: EVERYONE },
+    schema: { tags: ['plans'], summary: 'Plans the caller may see', response: { 200: PlanList } },
+  }, async request => ({ items: await ledger.plans.list(request.principal!) }))
+
+  app.get('/v1/plans/:planId', {
+    config: { roles: EVERYONE },
+    schema: {
+      tags: ['plans'],
+      summary: 'Plan state as recorded at asOf and effective on effectiveOn',
+      params: PlanParams,
+      querystring: PlanStateQuery,
+      response: { 200: PlanStateDoc, 404: Problem },
+    },
+  }, async (request, reply) => {
+    const state = await ledger.plans.state(request.params.planId, request.principal!, request.query)
+    reply.header('ETag', `"${state.version}"`)
+    return state
+  })
+}
+
+export { CommandAnswer }

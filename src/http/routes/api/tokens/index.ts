@@ -1,0 +1,26 @@
+// Minting and revoking bearer tokens (admins only).
+import type { FastifyInstance } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import type { GridLedger } from '../../../../app/gridledger.js'
+import { CreateToken, IssuedToken, NoContent, Problem, TokenParams } from '../../../schemas.js'
+import { ADMINS } from '../../roles.js'
+
+export default async function tokenRoutes(fastify: FastifyInstance, { ledger }: { ledger: GridLedger }): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>()
+
+  app.post('/v1/tokens', {
+    config: { roles: ADMINS },
+    schema: { tags: ['tokens'], summary: 'Mint a token (shown once)', body: CreateToken, response: { 201: IssuedToken, 400: Problem, 403: Problem } },
+  }, async (request, reply) => {
+    const issued = await ledger.tokens.create(request.body, request.principal!)
+    return reply.code(201).header('Cache-Control', 'no-store').send(issued)
+  })
+
+  app.delete('/v1/tokens/:tokenId', {
+    config: { roles: ADMINS },
+    schema: { tags: ['tokens'], summary: 'Revoke a token, at once', params: TokenParams, response: { 204: NoContent, 404: Problem } },
+  }, async (request, reply) => {
+    await ledger.tokens.revoke(request.params.tokenId, request.principal!)
+    return reply.code(204).send(null)
+  })
+}

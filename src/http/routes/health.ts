@@ -1,0 +1,20 @@
+// Liveness, readiness and the API description: no token needed.
+import type { FastifyInstance } from 'fastify'
+import type { GridLedger } from '../../app/gridledger.js'
+import { problem, sendProblem } from '../problem.js'
+
+export default async function healthRoutes(app: FastifyInstance, { ledger }: { ledger: GridLedger }): Promise<void> {
+  app.get('/health', { config: { auth: false }, schema: { tags: ['ops'], summary: 'Liveness' } }, async () => ({ status: 'ok' }))
+
+  app.get('/ready', { config: { auth: false }, schema: { tags: ['ops'], summary: 'Readiness: 200 when the event store answers' } }, async (request, reply) => {
+    try {
+      await ledger.store.ping()
+      return { status: 'ready' }
+    } catch (error) {
+      request.log.warn({ err: error }, 'store not ready')
+      return sendProblem(reply, problem(503, 'The event store does not answer'))
+    }
+  })
+
+  app.get('/openapi.json', { config: { auth: false }, schema: { hide: true } }, async () => app.swagger())
+}

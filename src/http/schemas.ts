@@ -1,0 +1,112 @@
+// Request and response schemas: the single source for validation, TypeScript types and the
+// OpenAPI document. Objects are strict: unknown fields are refused (400).
+import { z } from 'zod'
+import { isCalendarDate } from '../domain/values/calendarDate.js'
+import { PROGRESS_STATUSES, RAGS } from '../domain/values/types.js'
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max)
+const optionalText = (max: number) => z.string().max(max)
+export const calendarDate = z
+  .string()
+  .refine(isCalendarDate, 'must be a real calendar date as YYYY-MM-DD')
+  .meta({ format: 'date', example: '2008-06-30' })
+export const instant = z.iso.datetime({ offset: true }).meta({ example: '2008-07-12T09:30:00.000Z' })
+const itemNumber = z.string().trim().max(20).nullable()
+const ragSchema = z.enum(RAGS as [string, ...string[]])
+const ownerLabel = text(500)
+
+export const Id = z.string().min(1).max(100).regex(/^[A-Za-z0-9._~-]+$/, 'must be an id')
+
+export const PlanParams = z.strictObject({ planId: Id })
+export const GridParams = z.strictObject({ planId: Id, gridId: Id })
+export const ObjectiveParams = z.strictObject({ planId: Id, objectiveId: Id })
+export const ActionParams = z.strictObject({ planId: Id, actionId: Id })
+export const OwnerParams = z.strictObject({ planId: Id, actionId: Id, owner: z.string().min(1).max(500) })
+export const TokenParams = z.strictObject({ tokenId: Id })
+
+export const CreateToken = z.strictObject({
+  role: z.enum(['admin', 'commissioner', 'provider', 'auditor']),
+  owners: z.array(ownerLabel).max(100).optional(),
+  label: optionalText(500).optional(),
+})
+export const IssuedToken = z.object({
+  id: z.string(),
+  token: z.string().meta({ description: 'shown once; only its hash is stored' }),
+  role: z.string(),
+  owners: z.array(z.string()),
+  label: z.string().nullable(),
+})
+
+export const CreatePlan = z.strictObject({
+  partnership: text(500),
+  year: z.string().regex(/^\d{4}\/\d{2}$/, 'must be a financial year as YYYY/YY, e.g. "2008/09"'),
+  title: optionalText(500).optional(),
+})
+export const PlanSummary = z.object({ id: z.string(), partnership: z.string(), year: z.string(), title: z.string(), version: z.number().int() })
+export const PlanList = z.object({ items: z.array(PlanSummary) })
+
+export const PlanStateQuery = z.strictObject({ asOf: instant.optional(), effectiveOn: calendarDate.optional() })
+
+export const AddGrid = z.strictObject({ number: z.number().int().min(0).max(10_000), title: text(500) })
+export const AddObjective = z.strictObject({ number: itemNumber.optional(), text: text(20_000), outcomes: z.array(text(20_000)).max(200).optional() })
+export const ReviseObjective = z.strictObject({ number: itemNumber.optional(), text: text(20_000).optional(), outcomes: z.array(text(20_000)).max(200).optional() })
+export const AddAction = z.strictObject({
+  number: itemNumber.optional(),
+  text: text(20_000),
+  due: optionalText(500).optional(),
+  owners: z.array(ownerLabel).max(100).optional(),
+  cost: optionalText(500).optional(),
+})
+export const ReviseAction = z.strictObject({ number: itemNumber.optional(), text: text(20_000).optional(), due: optionalText(500).optional(), cost: optionalText(500).optional() })
+export const WithdrawQuery = z.strictObject({ reason: optionalText(500).optional() })
+export const AssignOwner = z.strictObject({ owner: ownerLabel })
+export const ReportProgress = z.strictObject({
+  effectiveDate: calendarDate,
+  note: text(20_000),
+  status: z.enum(PROGRESS_STATUSES as [string, ...string[]]).optional(),
+  percentComplete: z.number().int().min(0).max(100).optional(),
+  furtherAction: optionalText(20_000).optional(),
+})
+export const SetRag = z.strictObject({ rag: ragSchema, effectiveDate: calendarDate.optional(), reason: optionalText(20_000).optional() })
+
+export const ProgressRecorded = z.object({ eventId: z.string(), recordedAt: z.string(), version: z.number().int() })
+
+export const ReportQuery = z.strictObject({
+  quarter: z.coerce.number().int().min(1).max(4),
+  asOf: instant.optional(),
+  format: z.enum(['json', 'csv', 'xlsx']).optional(),
+})
+export const HistoryQuery = z.strictObject({
+  actionId: Id.optional(),
+  after: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  format: z.enum(['json', 'csv']).optional(),
+})
+export const ImportQuery = z.strictObject({ dryRun: z.enum(['true', 'false']).optional(), force: z.enum(['true', 'false']).optional() })
+
+export const Integrity = z.object({
+  ok: z.boolean(),
+  events: z.number().int(),
+  head: z.string(),
+  firstBadPosition: z.number().int().optional(),
+  detail: z.string().optional(),
+})
+
+export const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+})
+
+/**
+ * Documented but not validated on the way out: the projections own these shapes (see API.md).
+ * Typed as unknown so a route may also answer them as CSV or XLSX.
+ */
+const documented = (schema: z.ZodType): z.ZodType<unknown> => schema as z.ZodType<unknown>
+export const PlanStateDoc = documented(z.looseObject({ id: z.string(), version: z.number(), grids: z.array(z.unknown()) }).meta({ description: 'Plan state (API.md "Shapes")' }))
+export const ReportDoc = documented(z.looseObject({ planId: z.string(), rows: z.array(z.unknown()) }).meta({ description: 'Quarterly report (API.md "Shapes"); also text/csv or XLSX' }))
+export const HistoryDoc = documented(z.looseObject({ items: z.array(z.unknown()), next: z.number().optional() }).meta({ description: 'History page (API.md "Shapes"); also text/csv' }))
+export const CommandAnswer = z.looseObject({ version: z.number().int() })
+export const NoContent = z.null().meta({ description: 'No content' })

@@ -1,0 +1,32 @@
+// Serving the API: open the ledger, listen, and shut down gracefully on SIGTERM/SIGINT
+// (stop accepting, finish in-flight requests, close the projections and the store).
+import closeWithGrace from 'close-with-grace'
+import { createRequire } from 'node:module'
+import pino from 'pino'
+import { openGridLedger } from './app/gridledger.js'
+import type { Config } from './config.js'
+import { buildApp } from './http/app.js'
+
+const pkg = createRequire(import.meta.url)('../package.json') as { version: string }
+
+export async function serve(config: Config): Promise<{ close(): Promise<void>; port: number }> {
+  const logger = pino({ level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'headers.authorization'] })
+  const ledger = await openGridLedger({ store: config.GRIDLEDGER_STORE, adminToken: config.GRIDLEDGER_ADMIN_TOKEN })
+  const app = await buildApp(ledger, { logger, rateLimit: config.GRIDLEDGER_RATE_LIMIT, version: pkg.version })
+  await app.listen({ port: config.PORT, host: config.HOST })
+  const address = app.server.address()
+  const port = typeof address === 'object' && address ? address.port : config.PORT
+  logger.info({ port, host: config.HOST, store: config.GRIDLEDGER_STORE.replace(/\/\/[^@/]*@/, '//***@') }, 'gridledger listening')
+  let closing: Promise<void> | null = null
+  const close = () =>
+    (closing ??= (async () => {
+      await app.close()
+      await ledger.close()
+    })())
+  closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
+    if (err) logger.error({ err }, 'shutting down after an error')
+    else logger.info({ signal }, 'shutting down')
+    await close()
+  })
+  return { close, port }
+}

@@ -1,0 +1,94 @@
+// Every role (and no token, and a revoked token) against every route, with the exact expected
+// code. The route list comes from fastify's own route table: a route added without a row here
+// fails this test.
+import t from 'tap'
+import { seedPlan, startHarness, type Harness } from '../support/harness.js'
+
+type Who = 'none' | 'revoked' | 'admin' | 'commissioner' | 'provider' | 'auditor'
+const WHO: Who[] = ['none', 'revoked', 'admin', 'commissioner', 'provider', 'auditor']
+
+type Fixture = Awaited<ReturnType<typeof seedPlan>>
+interface Row {
+  /** Builds the request for a fresh fixture. */
+  request(f: Fixture, h: Harness): Promise<{ url: string; payload?: unknown; headers?: Record<string, string> }> | { url: string; payload?: unknown; headers?: Record<string, string> }
+  expect: Partial<Record<Who, number>> & { default: number }
+}
+
+const editorsOnly = (ok: number) => ({ none: 401, revoked: 401, provider: 403, auditor: 403, default: ok })
+const everyone = { none: 401, revoked: 401, default: 200 }
+const auditReaders = { none: 401, revoked: 401, provider: 403, default: 200 }
+const PUBLIC = { default: 200 }
+
+const ROWS: Record<string, Row> = {
+  'GET /health': { request: () => ({ url: '/health' }), expect: PUBLIC },
+  'GET /ready': { request: () => ({ url: '/ready' }), expect: PUBLIC },
+  'GET /openapi.json': { request: () => ({ url: '/openapi.json' }), expect: PUBLIC },
+  'POST /v1/tokens': { request: () => ({ url: '/v1/tokens', payload: { role: 'auditor' } }), expect: { none: 401, revoked: 401, commissioner: 403, provider: 403, auditor: 403, default: 201 } },
+  'DELETE /v1/tokens/:tokenId': {
+    request: async (_f, h) => ({ url: `/v1/tokens/${(await h.token('auditor')).id}` }),
+    expect: { none: 401, revoked: 401, commissioner: 403, provider: 403, auditor: 403, default: 204 },
+  },
+  'POST /v1/plans': { request: () => ({ url: '/v1/plans', payload: { partnership: 'Slough DAAT', year: '2009/10' } }), expect: editorsOnly(201) },
+  'GET /v1/plans': { request: () => ({ url: '/v1/plans' }), expect: everyone },
+  'GET /v1/plans/:planId': { request: f => ({ url: `/v1/plans/${f.planId}` }), expect: everyone },
+  'POST /v1/plans/:planId/grids': { request: f => ({ url: `/v1/plans/${f.planId}/grids`, payload: { number: 2, title: 'Workforce development' } }), expect: editorsOnly(201) },
+  'POST /v1/plans/:planId/grids/:gridId/objectives': { request: f => ({ url: `/v1/plans/${f.planId}/grids/${f.gridId}/objectives`, payload: { text: 'Improve access' } }), expect: editorsOnly(201) },
+  'PATCH /v1/plans/:planId/objectives/:objectiveId': { request: f => ({ url: `/v1/plans/${f.planId}/objectives/${f.objectiveId}`, payload: { text: 'Halve deaths' } }), expect: editorsOnly(200) },
+  'POST /v1/plans/:planId/objectives/:objectiveId/actions': { request: f => ({ url: `/v1/plans/${f.planId}/objectives/${f.objectiveId}/actions`, payload: { text: 'Audit', due: 'Qtr 3' } }), expect: editorsOnly(201) },
+  'PATCH /v1/plans/:planId/actions/:actionId': { request: f => ({ url: `/v1/plans/${f.planId}/actions/${f.actionId}`, payload: { due: 'Qtr 4' } }), expect: editorsOnly(200) },
+  'DELETE /v1/plans/:planId/actions/:actionId': { request: f => ({ url: `/v1/plans/${f.planId}/actions/${f.actionId}?reason=merged` }), expect: editorsOnly(204) },
+  'POST /v1/plans/:planId/actions/:actionId/owners': { request: f => ({ url: `/v1/plans/${f.planId}/actions/${f.actionId}/owners`, payload: { owner: 'WDP' } }), expect: editorsOnly(201) },
+  'DELETE /v1/plans/:planId/actions/:actionId/owners/:owner': { request: f => ({ url: `/v1/plans/${f.planId}/actions/${f.actionId}/owners/DM` }), expect: editorsOnly(204) },
+  'POST /v1/plans/:planId/actions/:actionId/progress': {
+    request: f => ({ url: `/v1/plans/${f.planId}/actions/${f.actionId}/progress`, payload: { effectiveDate: '2008-06-30', note: 'On track' } }),
+    expect: { none: 401, revoked: 401, auditor: 403, default: 201 },
+  },
+  'PUT /v1/plans/:planId/actions/:actionId/rag': {
+    request: f => ({ url: `/v1/plans/${f.planId}/actions/${f.actionId}/rag`, payload: { rag: 'amber' } }),
+    expect: { none: 401, revoked: 401, auditor: 403, provider: 202, default: 200 },
+  },
+  'GET /v1/plans/:planId/reports/quarterly': { request: f => ({ url: `/v1/plans/${f.planId}/reports/quarterly?quarter=1` }), expect: everyone },
+  'GET /v1/plans/:planId/history': { request: f => ({ url: `/v1/plans/${f.planId}/history` }), expect: auditReaders },
+  'GET /v1/plans/:planId/integrity': { request: f => ({ url: `/v1/plans/${f.planId}/integrity` }), expect: auditReaders },
+  'POST /v1/imports': {
+    request: () => ({
+      url: '/v1/imports?dryRun=true',
+      payload: 'Test DAAT\nAdult drug treatment plan 2008/09\n\nPlanning grid 1: Harm reduction\n\nObjective 1\nReduce deaths\n\nAction\tBy when\tBy whom\tCosts/budget\nTrain staff\tQtr 1\tDM\t£1,000\n',
+      headers: { 'content-type': 'text/plain' },
+    }),
+    expect: editorsOnly(200),
+  },
+}
+
+t.test('role × route matrix', async t => {
+  const h = await startHarness()
+  t.teardown(() => h.close())
+  const routes = listRoutes(h)
+  const tokens: Record<string, string | null> = { none: null }
+  for (const role of ['admin', 'commissioner', 'auditor'] as const) tokens[role] = (await h.token(role)).token
+  tokens.provider = (await h.token('provider', ['cnwl'], 'CNWL system')).token
+  const revoked = await h.token('commissioner')
+  await h.request({ method: 'DELETE', url: `/v1/tokens/${revoked.id}` })
+  tokens.revoked = revoked.token
+
+  const missing = routes.filter(r => !ROWS[r])
+  t.same(missing, [], 'every route has a row in the matrix')
+  t.same(Object.keys(ROWS).filter(r => !routes.includes(r)), [], 'every row names a real route')
+
+  for (const route of routes.filter(r => ROWS[r])) {
+    const [method, pattern] = route.split(' ')
+    for (const who of WHO) {
+      const fixture = await seedPlan(h)
+      const req = await ROWS[route].request(fixture, h)
+      const expected = ROWS[route].expect[who] ?? ROWS[route].expect.default
+      const res = await h.request({ method: method as 'GET', url: req.url, payload: req.payload as string, headers: req.headers, token: tokens[who] })
+      t.equal(res.statusCode, expected, `${who} ${method} ${pattern} → ${expected}${res.statusCode !== expected ? ` (got ${res.body.slice(0, 200)})` : ''}`)
+      if (res.statusCode >= 400) t.match(res.headers['content-type'], /application\/problem\+json/, `${who} ${method} ${pattern} answers problem+json`)
+    }
+  }
+})
+
+/** "METHOD /url" for every route the app serves, without HEAD mirrors and the /docs UI's own files. */
+function listRoutes(h: Harness): string[] {
+  return [...new Set(h.app.routeTable)].filter(r => !r.startsWith('HEAD ') && !/ \/docs/.test(r)).sort()
+}
