@@ -1,0 +1,417 @@
+// The SQLite adapter (better-sqlite3): one file holds the events, the idempotency records and,
+// through `db`, the projections' read models and checkpoints.
+//
+// Durability: WAL journal with synchronous=FULL, so an append is acknowledged only after its
+// COMMIT has been fsynced. Throughput comes from group commit: appends arriving while a flush
+// is pending are queued and written together in ONE transaction (flushed on setImmediate), each
+// inside its own savepoint so one append's conflict does not abort its neighbours. A failed
+// BEGIN/COMMIT (disk full, read-only, I/O error, busy…) rejects every append of the batch with
+// StoreUnavailableError; nothing of the batch is stored, and the next batch tries afresh.
+import Database from 'better-sqlite3'
+import { mkdirSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import {
+  DuplicateEventError,
+  IdempotencyKeyTakenError,
+  StoreUnavailableError,
+  VersionConflictError,
+  type AppendOptions,
+  type AppendResult,
+  type EventStore,
+  type IdempotencyRecord,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type StoredEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from './eventStore.js'
+import { eventHash, GENESIS_HASH } from './hashChain.js'
+import { prepareAppend, startCatchUpSubscription, SubscriberHub, type PreparedAppend } from './memoryEventStore.js'
+
+export interface SqliteEventStoreOptions {
+  /** How long a write waits for another connection's lock before failing (default 5000 ms). */
+  busyTimeoutMs?: number
+}
+
+export interface Migration {
+  version: number
+  name: string
+  sql: string
+}
+
+/** Ordered schema migrations; each is applied once, in a transaction, when a store is opened. Append only. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'events',
+    sql: `
+      CREATE TABLE events (
+        position INTEGER PRIMARY KEY AUTOINCREMENT,
+        stream_id TEXT NOT NULL,
+        version INTEGER NOT NULL CHECK (version >= 1),
+        event_id TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL,
+        schema_version INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        metadata TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        UNIQUE (stream_id, version)
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: 'idempotency',
+    sql: `
+      CREATE TABLE idempotency (
+        key TEXT PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        response TEXT NOT NULL,
+        stream_id TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX idempotency_created_at ON idempotency (created_at);
+    `,
+  },
+]
+
+/** Idempotency records are kept at least this long, whatever pruneIdempotency is asked. */
+export const IDEMPOTENCY_MIN_RETENTION_MS = 24 * 60 * 60 * 1000
+
+/** Most appends written in one transaction; the rest go in the next flush. */
+const MAX_BATCH = 1000
+
+interface EventRow {
+  position: number
+  stream_id: string
+  version: number
+  event_id: string
+  type: string
+  schema_version: number
+  data: string
+  metadata: string
+  recorded_at: string
+  hash: string
+  prev_hash: string
+}
+
+interface Pending {
+  prepared: PreparedAppend
+  resolve(result: AppendResult): void
+  reject(error: unknown): void
+}
+
+type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown }
+
+function toStored(r: EventRow): StoredEvent {
+  return {
+    id: r.event_id,
+    type: r.type,
+    schemaVersion: r.schema_version,
+    data: JSON.parse(r.data) as Record<string, unknown>,
+    metadata: JSON.parse(r.metadata) as Record<string, unknown>,
+    recordedAt: r.recorded_at,
+    streamId: r.stream_id,
+    version: r.version,
+    position: r.position,
+    hash: r.hash,
+    prevHash: r.prev_hash,
+  }
+}
+
+/** SQLite errors that are about one append's content rather than the store's health. */
+const CONTENT_ERROR_CODES = ['SQLITE_CONSTRAINT', 'SQLITE_TOOBIG', 'SQLITE_MISMATCH', 'SQLITE_RANGE']
+
+function sqliteCode(error: unknown): string | undefined {
+  return error instanceof Database.SqliteError ? error.code : undefined
+}
+
+function describe(error: unknown): string {
+  const code = sqliteCode(error)
+  const message = error instanceof Error ? error.message : String(error)
+  return code ? `${code}: ${message}` : message
+}
+
+export class SqliteEventStore implements EventStore {
+  /** Counters for tests and metrics: `commits` counts successful write transactions (group commits). */
+  readonly stats = { commits: 0, appends: 0, failedCommits: 0, largestBatch: 0 }
+  readonly path: string
+  private readonly database: Database.Database
+  private readonly hub = new SubscriberHub()
+  private queue: Pending[] = []
+  private flushTimer: NodeJS.Immediate | null = null
+  private closed = false
+  private closing: Promise<void> | null = null
+  private readonly stmt: ReturnType<SqliteEventStore['prepareStatements']>
+  private readonly appendInSavepoint: (p: PreparedAppend) => AppendResult
+  private readonly writeBatch: (batch: Pending[], outcomes: Outcome[]) => void
+
+  constructor(path: string, options: SqliteEventStoreOptions = {}) {
+    this.path = path
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000
+    if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) throw new TypeError('busyTimeoutMs must be a non-negative integer')
+    const inMemory = path === ':memory:' || path === ''
+    let db: Database.Database
+    try {
+      if (!inMemory && !path.startsWith('file:')) mkdirSync(dirname(resolve(path)), { recursive: true })
+      db = new Database(path, { timeout: busyTimeoutMs })
+    } catch (error) {
+      throw new StoreUnavailableError(`cannot open SQLite event store at ${path}: ${describe(error)}`, error)
+    }
+    try {
+      db.pragma(`busy_timeout = ${busyTimeoutMs}`)
+      if (!inMemory) {
+        const mode = db.pragma('journal_mode = WAL', { simple: true })
+        if (String(mode).toLowerCase() !== 'wal') throw new Error(`could not switch to WAL journal (got ${String(mode)})`)
+      }
+      db.pragma('synchronous = FULL')
+      db.pragma('foreign_keys = ON')
+      migrate(db)
+    } catch (error) {
+      db.close()
+      if (error instanceof Database.SqliteError) throw new StoreUnavailableError(`cannot open SQLite event store at ${path}: ${describe(error)}`, error)
+      throw error
+    }
+    this.database = db
+    this.stmt = this.prepareStatements()
+    this.appendInSavepoint = db.transaction((p: PreparedAppend) => this.appendOne(p))
+    this.writeBatch = db.transaction((batch: Pending[], outcomes: Outcome[]) => {
+      for (let i = 0; i < batch.length; i++) {
+        try {
+          outcomes[i] = { ok: true, result: this.appendInSavepoint(batch[i].prepared) }
+        } catch (error) {
+          // The savepoint was rolled back. A store fault (disk full, I/O…) fails the whole batch.
+          if (this.isStoreFault(error)) throw error
+          outcomes[i] = { ok: false, error }
+        }
+      }
+    }).immediate
+  }
+
+  /** The better-sqlite3 handle: projections keep their tables and checkpoints in the same file. */
+  get db(): Database.Database {
+    return this.database
+  }
+
+  /** Runs fn in one immediate transaction on the store's connection (nested calls use savepoints). */
+  transaction<T>(fn: () => T): T {
+    return this.database.transaction(fn).immediate()
+  }
+
+  private prepareStatements() {
+    const db = this.database
+    return {
+      insertEvent: db.prepare<[string, number, string, string, number, string, string, string, string, string]>(
+        `INSERT INTO events (stream_id, version, event_id, type, schema_version, data, metadata, recorded_at, hash, prev_hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      streamHead: db.prepare<[string], { version: number; hash: string; position: number }>(
+        `SELECT version, hash, position FROM events WHERE stream_id = ? ORDER BY version DESC LIMIT 1`,
+      ),
+      eventById: db.prepare<[string], EventRow>(`SELECT * FROM events WHERE event_id = ?`),
+      readStream: db.prepare<[string, number, number, number], EventRow>(
+        `SELECT * FROM events WHERE stream_id = ? AND version >= ? AND version <= ? ORDER BY version LIMIT ?`,
+      ),
+      readAll: db.prepare<[number, number], EventRow>(`SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?`),
+      headPosition: db.prepare<[], { head: number }>(`SELECT COALESCE(MAX(position), 0) AS head FROM events`),
+      idempotencyGet: db.prepare<[string], { key: string; fingerprint: string; response: string }>(
+        `SELECT key, fingerprint, response FROM idempotency WHERE key = ?`,
+      ),
+      idempotencyInsert: db.prepare<[string, string, string, string, string]>(
+        `INSERT INTO idempotency (key, fingerprint, response, stream_id, created_at) VALUES (?, ?, ?, ?, ?)`,
+      ),
+      idempotencyPrune: db.prepare<[string]>(`DELETE FROM idempotency WHERE created_at < ?`),
+      ping: db.prepare<[], { ok: number }>(`SELECT 1 AS ok`),
+    }
+  }
+
+  private isStoreFault(error: unknown): boolean {
+    if (!this.database.open) return true
+    const code = sqliteCode(error)
+    return code !== undefined && !CONTENT_ERROR_CODES.some(c => code.startsWith(c))
+  }
+
+  /** One append, run inside its savepoint: checks, then writes events (hash chained from the stream head) and the idempotency record. */
+  private appendOne(p: PreparedAppend): AppendResult {
+    const { stmt } = this
+    if (p.idempotency && stmt.idempotencyGet.get(p.idempotency.key)) throw new IdempotencyKeyTakenError(p.idempotency.key)
+    if (p.events.length > 0) {
+      const found = p.events.map(e => stmt.eventById.get(e.event.id))
+      const firstFound = found.findIndex(r => r !== undefined)
+      if (firstFound >= 0) {
+        const rows = found as EventRow[]
+        const whole = found.every(r => r !== undefined) && rows.every((r, i) => r.stream_id === p.streamId && r.version === rows[0].version + i)
+        if (!whole) throw new DuplicateEventError(p.events[firstFound].event.id)
+        const last = rows[rows.length - 1]
+        return { streamId: p.streamId, version: last.version, position: last.position, events: rows.map(toStored), duplicate: true }
+      }
+    }
+    const head = stmt.streamHead.get(p.streamId)
+    const actual = head?.version ?? 0
+    if (p.expectedVersion !== 'any' && p.expectedVersion !== actual) throw new VersionConflictError(p.streamId, p.expectedVersion, actual)
+    let prevHash = head?.hash ?? GENESIS_HASH
+    let version = actual
+    let position = head?.position ?? 0
+    const events: StoredEvent[] = []
+    for (const { event, dataJson, metadataJson } of p.events) {
+      version++
+      const hash = eventHash(prevHash, p.streamId, version, event)
+      const info = stmt.insertEvent.run(p.streamId, version, event.id, event.type, event.schemaVersion, dataJson, metadataJson, event.recordedAt, hash, prevHash)
+      position = Number(info.lastInsertRowid)
+      events.push({ ...event, streamId: p.streamId, version, position, hash, prevHash })
+      prevHash = hash
+    }
+    if (p.idempotency) {
+      const { key, fingerprint, responseJson } = p.idempotency
+      stmt.idempotencyInsert.run(key, fingerprint, responseJson, p.streamId, new Date().toISOString())
+    }
+    return { streamId: p.streamId, version, position, events, duplicate: false }
+  }
+
+  append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new StoreUnavailableError('event store is closed'))
+    let prepared: PreparedAppend
+    try {
+      prepared = prepareAppend(streamId, events, options)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ prepared, resolve, reject })
+      this.scheduleFlush()
+    })
+  }
+
+  private scheduleFlush(): void {
+    if (!this.flushTimer) this.flushTimer = setImmediate(() => this.flush())
+  }
+
+  /** Writes the queued appends in one transaction; settles each caller after COMMIT returned. */
+  private flush(): void {
+    if (this.flushTimer) {
+      clearImmediate(this.flushTimer)
+      this.flushTimer = null
+    }
+    const batch = this.queue.splice(0, MAX_BATCH)
+    if (this.queue.length > 0) this.scheduleFlush()
+    if (batch.length === 0) return
+    const outcomes: Outcome[] = new Array(batch.length)
+    try {
+      if (!this.database.open) throw new Error('database connection is closed')
+      if (this.database.inTransaction) throw new Error('the connection is inside another transaction; appends must not run inside store.transaction()')
+      this.writeBatch(batch, outcomes)
+    } catch (error) {
+      // BEGIN, a savepoint's write, or COMMIT failed: the transaction was rolled back, nothing is stored.
+      this.stats.failedCommits++
+      for (const p of batch) p.reject(new StoreUnavailableError(`event store could not commit: ${describe(error)}`, error))
+      return
+    }
+    this.stats.commits++
+    this.stats.appends += batch.length
+    this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length)
+    let wrote = false
+    for (let i = 0; i < batch.length; i++) {
+      const o = outcomes[i]
+      if (o.ok) {
+        if (!o.result.duplicate && o.result.events.length > 0) wrote = true
+        batch[i].resolve(o.result)
+      } else {
+        batch[i].reject(o.error)
+      }
+    }
+    if (wrote) this.hub.notify()
+  }
+
+  private read<T>(fn: () => T): Promise<T> {
+    if (!this.database.open) return Promise.reject(new StoreUnavailableError('event store is closed'))
+    try {
+      return Promise.resolve(fn())
+    } catch (error) {
+      if (this.isStoreFault(error)) return Promise.reject(new StoreUnavailableError(`event store read failed: ${describe(error)}`, error))
+      return Promise.reject(error)
+    }
+  }
+
+  readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    const from = options.fromVersion ?? 1
+    const to = options.toVersion ?? Number.MAX_SAFE_INTEGER
+    const limit = options.limit ?? -1
+    return this.read(() => this.stmt.readStream.all(streamId, from, to, limit < 0 ? -1 : limit).map(toStored))
+  }
+
+  streamVersion(streamId: string): Promise<number> {
+    return this.read(() => this.stmt.streamHead.get(streamId)?.version ?? 0)
+  }
+
+  readAll({ after, limit }: ReadAllOptions): Promise<StoredEvent[]> {
+    if (!Number.isFinite(after) || !Number.isFinite(limit)) return Promise.reject(new TypeError('readAll: after and limit must be numbers'))
+    return this.read(() => this.stmt.readAll.all(Math.floor(after), Math.max(0, Math.floor(limit))).map(toStored))
+  }
+
+  headPosition(): Promise<number> {
+    return this.read(() => this.stmt.headPosition.get()?.head ?? 0)
+  }
+
+  subscribe(options: SubscribeOptions): Subscription {
+    return startCatchUpSubscription(this, this.hub, options)
+  }
+
+  findIdempotency(key: string): Promise<IdempotencyRecord | null> {
+    return this.read(() => {
+      const row = this.stmt.idempotencyGet.get(key)
+      return row ? { key: row.key, fingerprint: row.fingerprint, response: JSON.parse(row.response) as unknown } : null
+    })
+  }
+
+  /**
+   * Deletes idempotency records created before `olderThan`, but never one younger than 24 hours
+   * (the cut-off is clamped). Returns how many were deleted.
+   */
+  pruneIdempotency(olderThan: Date, now: Date = new Date()): number {
+    const limit = now.getTime() - IDEMPOTENCY_MIN_RETENTION_MS
+    const cutoff = new Date(Math.min(olderThan.getTime(), limit)).toISOString()
+    return this.stmt.idempotencyPrune.run(cutoff).changes
+  }
+
+  async ping(): Promise<void> {
+    await this.read(() => {
+      if (this.stmt.ping.get()?.ok !== 1) throw new StoreUnavailableError('event store did not answer')
+    })
+  }
+
+  /** Writes what is queued, stops the subscriptions, closes the database. Idempotent. */
+  close(): Promise<void> {
+    if (!this.closing) {
+      this.closed = true
+      this.closing = (async () => {
+        while (this.queue.length > 0) this.flush()
+        await this.hub.closeAll()
+        if (this.database.open) this.database.close()
+      })()
+    }
+    return this.closing
+  }
+}
+
+function migrate(db: Database.Database): void {
+  db.transaction(() => {
+    db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`)
+    const current = (db.prepare(`SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations`).get() as { v: number }).v
+    const latest = MIGRATIONS[MIGRATIONS.length - 1].version
+    if (current > latest) throw new Error(`database schema version ${current} is newer than this gridledger understands (${latest})`)
+    const insert = db.prepare(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`)
+    for (const m of MIGRATIONS) {
+      if (m.version <= current) continue
+      db.exec(m.sql)
+      insert.run(m.version, m.name, new Date().toISOString())
+    }
+  }).immediate()
+}
+
+/** Opens (creating if needed) a SQLite event store; `:memory:` gives a private in-memory database. */
+export function openSqliteEventStore(path: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
+  return new SqliteEventStore(path, options)
+}

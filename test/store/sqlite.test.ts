@@ -1,0 +1,266 @@
+import t, { type Test } from 'tap'
+import Database from 'better-sqlite3'
+import { mkdtempSync, rmSync, existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DuplicateEventError, IdempotencyKeyTakenError, StoreUnavailableError, VersionConflictError, type AppendResult } from '../../src/store/eventStore.js'
+import { eventHash, verifyChain } from '../../src/store/hashChain.js'
+import { createMemoryEventStore } from '../../src/store/memoryEventStore.js'
+import { openStore } from '../../src/store/openStore.js'
+import { MIGRATIONS, openSqliteEventStore, SqliteEventStore } from '../../src/store/sqliteEventStore.js'
+import { newEvent, storeContract } from './contract.js'
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'gridledger-store-'))
+}
+
+storeContract(t, 'sqlite', async () => {
+  const dir = tempDir()
+  const path = join(dir, 'events.db')
+  return {
+    store: openSqliteEventStore(path),
+    reopen: async () => openSqliteEventStore(path),
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+  }
+})
+
+storeContract(t, 'sqlite :memory:', async () => ({ store: openSqliteEventStore(':memory:') }))
+
+/** A store in a fresh temp directory, closed and removed when the test ends. */
+function fresh(t: Test, options?: { busyTimeoutMs?: number }): { store: SqliteEventStore; path: string; dir: string } {
+  const dir = tempDir()
+  const path = join(dir, 'nested', 'dir', 'events.db')
+  const store = openSqliteEventStore(path, options)
+  t.teardown(async () => {
+    await store.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+  return { store, path, dir }
+}
+
+async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise
+  } catch (error) {
+    return error
+  }
+  throw new Error('expected a rejection')
+}
+
+t.test('sqlite: schema migrations are versioned and idempotent', async t => {
+  const { store, path } = fresh(t)
+  t.ok(existsSync(path), 'the parent directory was created')
+  const rows = () => store.db.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all() as { version: number; name: string; applied_at: string }[]
+  const applied = rows()
+  t.same(applied.map(r => r.version), MIGRATIONS.map(m => m.version), 'every migration recorded once, in order')
+  t.ok(MIGRATIONS.every((m, i) => i === 0 || m.version > MIGRATIONS[i - 1].version), 'migration versions increase')
+  const tables = (store.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map(r => r.name)
+  for (const table of ['events', 'idempotency', 'schema_migrations']) t.ok(tables.includes(table), `table ${table}`)
+  await store.append('s', [newEvent()], { expectedVersion: 0 })
+  await store.close()
+
+  const again = openSqliteEventStore(path)
+  t.strictSame(again.db.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all(), applied, 'reopening applies nothing')
+  t.equal(await again.streamVersion('s'), 1, 'data kept')
+  again.db.prepare(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 'x')`).run()
+  await again.close()
+  t.throws(() => openSqliteEventStore(path), /newer than this gridledger understands/, 'a database from a newer version is refused')
+})
+
+t.test('sqlite: pragmas', async t => {
+  const { store } = fresh(t, { busyTimeoutMs: 1234 })
+  t.equal(store.db.pragma('journal_mode', { simple: true }), 'wal', 'WAL journal')
+  t.equal(store.db.pragma('synchronous', { simple: true }), 2, 'synchronous = FULL')
+  t.equal(store.db.pragma('busy_timeout', { simple: true }), 1234, 'busy_timeout from the options')
+  t.equal(store.db.pragma('foreign_keys', { simple: true }), 1, 'foreign keys on')
+})
+
+t.test('sqlite: group commit', async t => {
+  const { store, path } = fresh(t)
+  const before = store.stats.commits
+  const results = await Promise.all(Array.from({ length: 200 }, (_, i) => store.append(`g-${i}`, [newEvent('G', { i })], { expectedVersion: 0 })))
+  const commits = store.stats.commits - before
+  t.ok(commits <= 5, `200 concurrent appends in ${commits} transaction(s)`)
+  t.ok(store.stats.largestBatch >= 40, `batches are large (largest ${store.stats.largestBatch})`)
+  t.equal(new Set(results.map(r => r.position)).size, 200, 'every append got its own position')
+
+  // One batch: successes, conflicts and duplicates side by side; same-stream appends see each other.
+  const dup = newEvent('Dup')
+  await store.append('mixed-dup', [dup], { expectedVersion: 0 })
+  const c0 = store.stats.commits
+  const outcomes = await Promise.allSettled([
+    store.append('mixed-a', [newEvent()], { expectedVersion: 0 }),
+    store.append('mixed-a', [newEvent()], { expectedVersion: 0 }), // conflicts with the one before
+    store.append('mixed-a', [newEvent(), newEvent()], { expectedVersion: 1 }), // sees the first
+    store.append('mixed-other', [dup], { expectedVersion: 0 }), // stored in another stream
+    store.append('mixed-dup', [dup], { expectedVersion: 9 }), // idempotent retry
+    store.append('mixed-b', [newEvent()], { expectedVersion: 0 }),
+  ])
+  t.equal(store.stats.commits - c0, 1, 'one transaction for the whole batch')
+  t.same(outcomes.map(o => o.status), ['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled'])
+  t.ok((outcomes[1] as PromiseRejectedResult).reason instanceof VersionConflictError, 'its own conflict')
+  t.match((outcomes[1] as PromiseRejectedResult).reason, { expected: 0, actual: 1 })
+  t.ok((outcomes[3] as PromiseRejectedResult).reason instanceof DuplicateEventError, 'its own duplicate error')
+  t.equal((outcomes[2] as PromiseFulfilledResult<AppendResult>).value.version, 3, 'the second append to a stream builds on the first in the same batch')
+  t.equal((outcomes[4] as PromiseFulfilledResult<AppendResult>).value.duplicate, true)
+  t.equal(await store.streamVersion('mixed-a'), 3)
+  t.equal(await store.streamVersion('mixed-other'), 0)
+  t.ok(verifyChain('mixed-a', await store.readStream('mixed-a')).ok, 'chain across savepoints')
+
+  // Acknowledged means committed: another connection sees the events as soon as append resolves.
+  const other = new Database(path, { readonly: true })
+  t.teardown(() => other.close())
+  const count = other.prepare('SELECT COUNT(*) AS n FROM events WHERE stream_id = ?')
+  const acked = await Promise.all(Array.from({ length: 5 }, (_, i) => store.append('visible', [newEvent()], { expectedVersion: 'any' }).then(r => ({ i, r, seen: (count.get('visible') as { n: number }).n }))))
+  t.ok(acked.every(a => a.seen >= a.r.version), 'each resolved append is visible to another connection')
+})
+
+t.test('sqlite: faults give StoreUnavailableError and the store recovers', async t => {
+  t.test('disk full (max_page_count)', async t => {
+    const { store } = fresh(t)
+    await store.append('full', [newEvent()], { expectedVersion: 0 })
+    const pages = store.db.pragma('page_count', { simple: true }) as number
+    store.db.pragma(`max_page_count = ${pages}`)
+    const big = { blob: 'x'.repeat(200_000) }
+    const failed = await Promise.allSettled([
+      store.append('full', [newEvent('Small')], { expectedVersion: 1 }),
+      store.append('full-big', [newEvent('Big', big)], { expectedVersion: 0 }),
+      store.append('full-small', [newEvent('Small')], { expectedVersion: 0 }),
+    ])
+    t.ok(failed.every(r => r.status === 'rejected' && r.reason instanceof StoreUnavailableError), 'every append of the failed batch rejects with StoreUnavailableError')
+    t.match((failed[1] as PromiseRejectedResult).reason, { cause: { code: 'SQLITE_FULL' } }, 'caused by SQLITE_FULL')
+    t.equal(await store.streamVersion('full'), 1, 'nothing of the batch stored')
+    t.equal(await store.streamVersion('full-small'), 0)
+    await store.ping()
+    t.pass('reads still work')
+    store.db.pragma('max_page_count = 1073741823')
+    const r = await store.append('full-big', [newEvent('Big', big)], { expectedVersion: 0 })
+    t.equal(r.version, 1, 'appends succeed once space is back')
+    t.equal((await store.append('full', [newEvent()], { expectedVersion: 1 })).version, 2)
+    t.ok(verifyChain('full', await store.readStream('full')).ok)
+  })
+
+  t.test('read-only database', async t => {
+    const { store } = fresh(t)
+    await store.append('ro', [newEvent()], { expectedVersion: 0 })
+    store.db.pragma('query_only = ON')
+    const error = await rejectionOf(store.append('ro', [newEvent()], { expectedVersion: 1 }))
+    t.ok(error instanceof StoreUnavailableError, 'StoreUnavailableError')
+    t.match(error, { cause: { code: /^SQLITE_READONLY/ } })
+    t.equal(await store.streamVersion('ro'), 1, 'reads still work')
+    store.db.pragma('query_only = OFF')
+    t.equal((await store.append('ro', [newEvent()], { expectedVersion: 1 })).version, 2, 'recovers')
+  })
+
+  t.test('database locked by another process', async t => {
+    const { store, path } = fresh(t, { busyTimeoutMs: 30 })
+    await store.append('busy', [newEvent()], { expectedVersion: 0 })
+    const other = new Database(path)
+    t.teardown(() => other.close())
+    other.exec('BEGIN IMMEDIATE')
+    const error = await rejectionOf(store.append('busy', [newEvent()], { expectedVersion: 1 }))
+    t.ok(error instanceof StoreUnavailableError, 'StoreUnavailableError while another writer holds the lock')
+    t.match(error, { cause: { code: /^SQLITE_BUSY/ } })
+    other.exec('ROLLBACK')
+    t.equal((await store.append('busy', [newEvent()], { expectedVersion: 1 })).version, 2, 'recovers when the lock is released')
+  })
+
+  t.test('closed store', async t => {
+    const { store } = fresh(t)
+    await store.close()
+    t.ok((await rejectionOf(store.readStream('x'))) instanceof StoreUnavailableError, 'reads after close')
+    t.ok((await rejectionOf(store.ping())) instanceof StoreUnavailableError, 'ping after close')
+  })
+
+  t.test('unopenable path', async t => {
+    const dir = tempDir()
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+    t.throws(() => openSqliteEventStore(dir), StoreUnavailableError, 'a directory is not a database')
+  })
+})
+
+t.test('sqlite: tampering with the file breaks the chain at the right event', async t => {
+  const { store } = fresh(t)
+  const streams = ['edit', 'delete', 'swap', 'rehash', 'meta']
+  for (const s of streams) {
+    await store.append(s, [newEvent('A', { n: 1 }), newEvent('B', { n: 2 })], { expectedVersion: 0 })
+    await store.append(s, [newEvent('C', { n: 3 })], { expectedVersion: 2 })
+    await store.append(s, [newEvent('D', { n: 4 })], { expectedVersion: 3 })
+    t.ok(verifyChain(s, await store.readStream(s)).ok, `${s}: intact before tampering`)
+  }
+  const db = store.db
+  db.prepare(`UPDATE events SET data = json_set(data, '$.n', 99) WHERE stream_id = 'edit' AND version = 3`).run()
+  db.prepare(`DELETE FROM events WHERE stream_id = 'delete' AND version = 2`).run()
+  db.exec(`
+    UPDATE events SET data = CASE version WHEN 2 THEN (SELECT data FROM events WHERE stream_id = 'swap' AND version = 3)
+                                          ELSE (SELECT data FROM events WHERE stream_id = 'swap' AND version = 2) END
+    WHERE stream_id = 'swap' AND version IN (2, 3)`)
+  // A careful forger rewrites the payload AND its hash: the next event's link gives it away.
+  const [, second] = await store.readStream('rehash')
+  const forged = { ...second, data: { n: 200 } }
+  db.prepare(`UPDATE events SET data = ?, hash = ? WHERE stream_id = 'rehash' AND version = 2`).run(JSON.stringify(forged.data), eventHash(forged.prevHash, 'rehash', 2, forged))
+  db.prepare(`UPDATE events SET metadata = '{"actor":"someone else"}' WHERE stream_id = 'meta' AND version = 4`).run()
+
+  const expected: Record<string, number> = { edit: 3, delete: 2, swap: 2, rehash: 3, meta: 4 }
+  for (const s of streams) {
+    const verdict = verifyChain(s, await store.readStream(s))
+    t.equal(verdict.ok, false, `${s}: chain broken`)
+    t.equal(verdict.firstBadPosition, expected[s], `${s}: first bad event is ${expected[s]} (${verdict.detail})`)
+  }
+  t.ok((await store.readStream('swap'))[1].data.n === 3, 'the swap really happened')
+})
+
+t.test('sqlite: idempotency records are kept at least 24 hours', async t => {
+  const { store } = fresh(t)
+  const now = new Date('2024-03-01T12:00:00.000Z')
+  const insert = store.db.prepare(`INSERT INTO idempotency (key, fingerprint, response, stream_id, created_at) VALUES (?, 'f', 'null', 's', ?)`)
+  insert.run('old', '2024-02-27T12:00:00.000Z')
+  insert.run('day-and-a-bit', '2024-02-29T11:00:00.000Z')
+  insert.run('recent', '2024-03-01T11:00:00.000Z')
+  t.equal(store.pruneIdempotency(now, now), 2, 'asking to prune everything only prunes records older than 24h')
+  t.ok(await store.findIdempotency('recent'), 'a record from an hour ago is kept')
+  t.equal(await store.findIdempotency('old'), null)
+  t.equal(store.pruneIdempotency(new Date('2020-01-01T00:00:00Z'), now), 0, 'an earlier cut-off prunes less')
+  await store.append('s', [newEvent()], { expectedVersion: 0, idempotency: { key: 'fresh', fingerprint: 'f', response: 1 } })
+  t.equal(store.pruneIdempotency(new Date(Date.now() + 60_000)), 1, 'with the real clock, only the 2024 record goes')
+  t.ok(await store.findIdempotency('fresh'), 'a record created now survives a prune asked for the future')
+})
+
+t.test('sqlite: local semantics and helpers', async t => {
+  const { store } = fresh(t)
+  const a = newEvent()
+  t.ok((await rejectionOf(store.append('s', [a, a], { expectedVersion: 0 }))) instanceof DuplicateEventError, 'the same id twice in one append')
+  const idempotency = { key: 'k', fingerprint: 'f', response: { ok: 1 } }
+  await store.append('s', [a], { expectedVersion: 0, idempotency })
+  t.ok((await rejectionOf(store.append('s', [a], { expectedVersion: 0, idempotency }))) instanceof IdempotencyKeyTakenError, 'a taken key wins over an event-id duplicate')
+  t.match(await store.append('s', [], { expectedVersion: 1 }), { version: 1, events: [], duplicate: false }, 'an empty append only checks the version')
+  t.ok((await rejectionOf(store.append('s', [], { expectedVersion: 0 }))) instanceof VersionConflictError)
+  t.ok((await rejectionOf(store.append('s', [{ ...newEvent(), data: null as unknown as Record<string, unknown> }], { expectedVersion: 1 }))) instanceof TypeError, 'malformed events are refused')
+  store.transaction(() => {
+    store.db.exec('CREATE TABLE IF NOT EXISTS read_model (k TEXT PRIMARY KEY, v TEXT)')
+    store.db.prepare(`INSERT INTO read_model VALUES ('a', 'b')`).run()
+  })
+  t.same(store.db.prepare('SELECT * FROM read_model').all(), [{ k: 'a', v: 'b' }], 'transaction() and db share the store file')
+  t.throws(() => store.transaction(() => { store.db.prepare(`INSERT INTO read_model VALUES ('c', 'd')`).run(); throw new Error('rollback') }), /rollback/)
+  t.equal((store.db.prepare('SELECT COUNT(*) AS n FROM read_model').get() as { n: number }).n, 1, 'a throwing transaction rolls back')
+})
+
+t.test('openStore parses GRIDLEDGER_STORE', async t => {
+  const memory = await openStore('memory:')
+  t.ok(typeof memory.append === 'function' && !(memory instanceof SqliteEventStore), 'memory: gives the memory store')
+  t.equal(Object.getPrototypeOf(memory), Object.getPrototypeOf(createMemoryEventStore()))
+  await memory.close()
+  const dir = tempDir()
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const file = await openStore(`sqlite:${join(dir, 'sub', 'store.db')}`)
+  t.ok(file instanceof SqliteEventStore, 'sqlite:<path>')
+  t.ok(existsSync(join(dir, 'sub', 'store.db')))
+  await file.close()
+  const mem = await openStore('sqlite::memory:')
+  t.ok(mem instanceof SqliteEventStore, 'sqlite::memory:')
+  t.equal((mem as SqliteEventStore).path, ':memory:')
+  await mem.close()
+  await t.rejects(openStore('postgres://localhost/db'), /Accepted forms: memory:; sqlite:<path>.*esdb:\/\//, 'unknown schemes list the accepted forms')
+  await t.rejects(openStore('sqlite:'), /names no SQLite file/)
+  await t.rejects(openStore(''), /Unsupported GRIDLEDGER_STORE/)
+})
