@@ -1,0 +1,15 @@
+// The importer's public API: plan document text → ParsedPlan (+ warnings) → plan commands.
+export { parsePlanDocument } from './parsePlanDocument.js'
+export { planCommands, importEffectiveDates, type PlanCommandOptions } from './planCommands.js'
+export { MAX_DOCUMENT_BYTES } from './limits.js'
+export type {
+  ImportWarning,
+  ParsedAction,
+  ParsedGrid,
+  ParsedNarrative,
+  ParsedObjective,
+  ParsedPlan,
+  ParsedProgress,
+  ParsedSelfAssessment,
+  ParseResult,
+} from './types.js'

@@ -1,0 +1,100 @@
+// Self-assessment text: baseline statements rated Red, Amber or Green — at the end of the
+// sentence ("… drug users and carers Amber", "… these plans.Green"), on a line of their own
+// after the statement ("- Amber"), as an overall rating ("… in March '05 was Amber"), or two
+// statements run together in one line ("… sector Amber Service level agreements …").
+import type { Rag } from '../domain/values/types.js'
+import type { ImportWarning } from './types.js'
+
+export interface SaLine {
+  line: number
+  text: string
+  /** True when a blank line came before this one (a new paragraph). */
+  paragraphStart: boolean
+}
+
+export interface SaResult {
+  statements: Array<{ statement: string; rag: Rag; line: number }>
+  narrative: Array<{ text: string; line: number }>
+}
+
+const RAG_WORD = /\b(Red|Amber|Green|RED|AMBER|GREEN)\b/g
+const STANDALONE = /^[-–—•*:\s]*(red|amber|green)[\s.*]*$/i
+/** Words after which the rating is part of the sentence: "was Amber", "assessed as Green". */
+const PREDICATE = /\b(?:was|is|are|were|be|been|being|remains?|rated|as|assessed)\s*$/i
+
+function toRag(word: string): Rag {
+  return word.toLowerCase() as Rag
+}
+
+function statementOf(before: string, word: string): string {
+  const trimmed = before.trim().replace(/[\s\-–—:,(]+$/, '')
+  if (PREDICATE.test(trimmed)) return `${trimmed} ${word}`
+  return trimmed
+}
+
+/** Splits one line into rated statements and unrated text. */
+function splitLine(text: string, line: number, warnings: ImportWarning[]): Array<{ text: string; rag: Rag | null }> {
+  const parts: Array<{ text: string; rag: Rag | null }> = []
+  let from = 0
+  RAG_WORD.lastIndex = 0
+  let m: RegExpExecArray | null
+  while ((m = RAG_WORD.exec(text)) !== null) {
+    const end = m.index + m[0].length
+    const after = text.slice(end)
+    const atEnd = /^[\s.*)\]]*$/.test(after)
+    const before = text.slice(from, m.index)
+    if (atEnd) {
+      parts.push({ text: statementOf(before, m[1]), rag: toRag(m[1]) })
+      from = text.length
+      break
+    }
+    // Mid-line: only a rating followed by a new capitalised sentence after a long statement.
+    // ("British Red Cross" is a name: the word before a rating must not be capitalised.)
+    if (/^\s+[A-Z][a-z]/.test(after) && before.trim().length >= 40 && !PREDICATE.test(before.trim()) && /(?:^|\s)[a-z][\w'-]*[.)]?\s*$|[.)]\s*$/.test(before)) {
+      parts.push({ text: statementOf(before, m[1]), rag: toRag(m[1]) })
+      warnings.push({ line, message: `two self-assessment statements run together; split after "${m[1]}"` })
+      from = end
+    }
+  }
+  const rest = text.slice(from).trim()
+  if (rest) parts.push({ text: rest, rag: null })
+  return parts.filter(p => p.text.length > 0)
+}
+
+export function readSelfAssessment(lines: SaLine[], warnings: ImportWarning[]): SaResult {
+  const statements: SaResult['statements'] = []
+  // Unrated text, grouped by paragraph so that a rating on a line of its own can claim the
+  // paragraph just before it.
+  type Paragraph = Array<{ text: string; line: number }>
+  const paragraphs: Paragraph[] = []
+  // The paragraph the previous line ended in (null when it ended with a rated statement).
+  let open: Paragraph | null = null
+  for (const l of lines) {
+    const standalone = STANDALONE.exec(l.text)
+    if (standalone) {
+      if (open && open.length) {
+        paragraphs.splice(paragraphs.indexOf(open), 1)
+        statements.push({ statement: open.map(x => x.text).join(' '), rag: toRag(standalone[1]), line: open[0].line })
+      } else {
+        warnings.push({ line: l.line, message: `self-assessment rating "${l.text}" has no statement before it; not recorded` })
+      }
+      open = null
+      continue
+    }
+    let current: Paragraph | null = l.paragraphStart ? null : open
+    for (const part of splitLine(l.text, l.line, warnings)) {
+      if (part.rag) {
+        statements.push({ statement: part.text, rag: part.rag, line: l.line })
+        current = null
+      } else {
+        if (!current) {
+          current = []
+          paragraphs.push(current)
+        }
+        current.push({ text: part.text, line: l.line })
+      }
+    }
+    open = current
+  }
+  return { statements, narrative: paragraphs.flat() }
+}

@@ -1,0 +1,74 @@
+// The importer's output: a plan document read into grids, objectives and actions, with the
+// words kept as written. Dates, pence and owner labels are derived later by the domain's value
+// objects (Due, Money, Owners) when the commands are decided.
+import type { BudgetLine, GridNarrativeSection } from '../domain/events.js'
+import type { Rag } from '../domain/values/types.js'
+
+/** Something the importer skipped, guessed or found ambiguous, at a 1-based source line. */
+export interface ImportWarning {
+  line: number
+  message: string
+}
+
+export interface ParsedProgress {
+  note: string
+  furtherAction: string | null
+  line: number
+}
+
+export interface ParsedAction {
+  /** "2.4", "1" … as written (without the trailing dot), or null when the row is not numbered. */
+  number: string | null
+  text: string
+  /** "By when" as written. */
+  due: string
+  /** "By whom" as written. */
+  byWhom: string
+  /** "By whom", split into labels with the domain's splitOwners. */
+  owners: string[]
+  /** "Costs/budget" as written. */
+  cost: string
+  rag: Rag | null
+  line: number
+  progress?: ParsedProgress
+}
+
+export interface ParsedObjective {
+  number: string | null
+  text: string
+  outcomes: string[]
+  line: number
+  actions: ParsedAction[]
+}
+
+export interface ParsedNarrative {
+  section: GridNarrativeSection
+  text: string
+  line: number
+}
+
+export interface ParsedSelfAssessment {
+  statement: string
+  rag: Rag
+  line: number
+}
+
+export interface ParsedGrid {
+  number: number
+  title: string
+  line: number
+  narratives: ParsedNarrative[]
+  selfAssessment: ParsedSelfAssessment[]
+  budget: { lines: BudgetLine[]; line: number } | null
+  objectives: ParsedObjective[]
+}
+
+export interface ParsedPlan {
+  partnership: string
+  /** Normalised to "YYYY/YY". */
+  year: string
+  title: string
+  grids: ParsedGrid[]
+}
+
+export type ParseResult = { ok: true; plan: ParsedPlan; warnings: ImportWarning[] } | { ok: false; reason: string; warnings: ImportWarning[] }
