@@ -92,7 +92,8 @@ export const Integrity = z.object({
   detail: z.string().optional(),
 })
 
-export const Problem = z.object({
+// Problems may carry extension members (RFC 9457), e.g. the existing planId of a duplicate import.
+export const Problem = z.looseObject({
   type: z.string(),
   title: z.string(),
   status: z.number().int(),
