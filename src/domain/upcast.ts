@@ -31,5 +31,5 @@ export function upcast(type: string, schemaVersion: number, data: unknown, upcas
     version++
   }
   if (version !== target) throw new UnknownEventError(type, schemaVersion)
-  return { type, data: current } as PlanEvent
+  return { type, data: current } as unknown as PlanEvent
 }
