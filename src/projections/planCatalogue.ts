@@ -1,0 +1,70 @@
+// The plan catalogue read model: every plan's summary (for listing and provider scoping) and
+// its current grid state, kept incrementally with the same fold as as-of reads.
+//   collection `plans`:      planId → CatalogueEntry (small: what a listing needs)
+//   collection `planStates`: planId → PlanState (current: all recorded, every effective date)
+// Idempotent by position: an event at or below the stored state's version is skipped.
+import { isPlanEventType } from '../domain/events.js'
+import { applyToPlanState, EFFECTIVE_ALWAYS, ownerLabelsOf, type PlanState } from './planState.js'
+import type { ReadModelStore } from './readModels.js'
+import { fromStored, isPlanStream, PLAN_STREAM_PREFIX } from './recordedEvent.js'
+import type { Projection } from './runner.js'
+
+export interface CatalogueEntry {
+  id: string
+  partnership: string
+  year: string
+  title: string
+  version: number
+  /** Owners of the plan's live actions (first spelling of each, case-insensitively distinct). */
+  ownerLabels: string[]
+}
+
+export interface CatalogueEntryWithState extends CatalogueEntry {
+  state: PlanState
+}
+
+export const PLANS_COLLECTION = 'plans'
+export const PLAN_STATES_COLLECTION = 'planStates'
+
+export const planCatalogueProjection: Projection = {
+  name: 'planCatalogue',
+  collections: [PLANS_COLLECTION, PLAN_STATES_COLLECTION],
+  apply(event, tx) {
+    if (!isPlanStream(event.streamId)) return
+    const planId = event.streamId.slice(PLAN_STREAM_PREFIX.length)
+    const current = tx.get<PlanState>(PLAN_STATES_COLLECTION, planId) ?? null
+    if (current && current.version >= event.version) return
+    // A type this version does not know (written by a newer one) changes nothing it can show.
+    const next = isPlanEventType(event.type)
+      ? applyToPlanState(current, fromStored(event), { asOf: event.recordedAt, effectiveOn: EFFECTIVE_ALWAYS })
+      : current
+    if (!next) return
+    next.version = event.version
+    next.asOf = event.recordedAt
+    next.effectiveOn = EFFECTIVE_ALWAYS
+    tx.put(PLAN_STATES_COLLECTION, planId, next)
+    const entry: CatalogueEntry = {
+      id: next.id,
+      partnership: next.partnership,
+      year: next.year,
+      title: next.title,
+      version: next.version,
+      ownerLabels: ownerLabelsOf(next),
+    }
+    tx.put(PLANS_COLLECTION, planId, entry)
+  },
+}
+
+/** Every plan's summary, by partnership, then year, then id. */
+export function listPlans(readModels: ReadModelStore): CatalogueEntry[] {
+  return readModels
+    .list<CatalogueEntry>(PLANS_COLLECTION)
+    .sort((a, b) => a.partnership.localeCompare(b.partnership) || a.year.localeCompare(b.year) || a.id.localeCompare(b.id))
+}
+
+/** One plan's summary with its current state, or null when the catalogue has no such plan. */
+export function getCatalogueEntry(readModels: ReadModelStore, planId: string): CatalogueEntryWithState | null {
+  const entry = readModels.get<CatalogueEntry>(PLANS_COLLECTION, planId)
+  const state = readModels.get<PlanState>(PLAN_STATES_COLLECTION, planId)
+  return entry && state ? { ...entry, state } : null
+}

@@ -1,0 +1,42 @@
+// Event stores with their read models, as the application pairs them, for runner tests.
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createMemoryReadModels, createSqliteReadModels, type ReadModelStore } from '../../../src/projections/readModels.js'
+import type { EventStore } from '../../../src/store/eventStore.js'
+import { createMemoryEventStore } from '../../../src/store/memoryEventStore.js'
+import { openSqliteEventStore } from '../../../src/store/sqliteEventStore.js'
+import { toNewEvent, type PlanScript } from './planScript.js'
+
+export interface Opened {
+  store: EventStore
+  readModels: ReadModelStore
+}
+
+export function tempDbPath(): string {
+  return join(mkdtempSync(join(tmpdir(), 'gridledger-proj-')), 'events.db')
+}
+
+export function openSqlite(path: string): Opened {
+  const store = openSqliteEventStore(path)
+  return { store, readModels: createSqliteReadModels(store.db) }
+}
+
+export function openMemory(): Opened {
+  return { store: createMemoryEventStore(), readModels: createMemoryReadModels() }
+}
+
+/** Appends a script's events not yet in the store, one append per recording instant (as commands would). */
+export async function appendScript(store: EventStore, script: PlanScript): Promise<number> {
+  let version = await store.streamVersion(script.streamId)
+  let position = 0
+  const todo = script.events.filter(e => e.version > version)
+  while (todo.length) {
+    const batch = [todo.shift()!]
+    while (todo.length && todo[0].recordedAt === batch[0].recordedAt && batch.length < 5) batch.push(todo.shift()!)
+    const result = await store.append(script.streamId, batch.map(toNewEvent), { expectedVersion: version })
+    version = result.version
+    position = result.position
+  }
+  return position
+}
