@@ -1,5 +1,6 @@
 // What operators and client authors rely on beyond the routes themselves.
 import t from 'tap'
+import type { InjectOptions } from 'fastify'
 import SwaggerParser from '@apidevtools/swagger-parser'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -76,7 +77,7 @@ t.test('a real 500 logs its stack and answers a problem without internals; logs 
     await app.close()
     await ledger.close()
   })
-  const h = { app, request: (o: Parameters<typeof app.inject>[0] & object) => app.inject(o) }
+  const h = { app, request: (o: InjectOptions) => app.inject(o) }
   const token = (await h.request({ method: 'POST', url: '/v1/tokens', payload: { role: 'commissioner' }, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json().token as string
   ledger.plans.list = async () => {
     throw new Error('secret internal detail at /srv/db')
