@@ -11,7 +11,11 @@ const pkg = createRequire(import.meta.url)('../package.json') as { version: stri
 
 export async function serve(config: Config): Promise<{ close(): Promise<void>; port: number }> {
   const logger = pino({ level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'headers.authorization'] })
-  const ledger = await openGridLedger({ store: config.GRIDLEDGER_STORE, adminToken: config.GRIDLEDGER_ADMIN_TOKEN })
+  const ledger = await openGridLedger({
+    store: config.GRIDLEDGER_STORE,
+    adminToken: config.GRIDLEDGER_ADMIN_TOKEN,
+    onProjectionError: err => logger.error({ err }, 'projection failed; retrying from its checkpoint'),
+  })
   const app = await buildApp(ledger, { logger, rateLimit: config.GRIDLEDGER_RATE_LIMIT, version: pkg.version })
   await app.listen({ port: config.PORT, host: config.HOST })
   const address = app.server.address()

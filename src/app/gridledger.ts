@@ -28,6 +28,8 @@ export interface OpenOptions {
   store: string
   clock?: Clock
   adminToken?: string
+  /** Where projection failures are reported (they retry from their checkpoints). */
+  onProjectionError?(error: unknown): void
 }
 
 export const PROJECTIONS: Projection[] = [planCatalogueProjection, tokensProjection]
@@ -46,7 +48,7 @@ export async function openGridLedger(options: OpenOptions): Promise<GridLedger> 
 export async function assembleGridLedger(store: EventStore, options: Omit<OpenOptions, 'store'> = {}): Promise<GridLedger> {
   const clock = options.clock ?? systemClock
   const readModels = readModelsFor(store)
-  const projections = startProjections(store, readModels, PROJECTIONS)
+  const projections = startProjections(store, readModels, PROJECTIONS, options.onProjectionError ? { onError: options.onProjectionError } : {})
   const commands = new CommandHandler(store, clock)
   const tokens = new TokenService({ store, readModels, clock, adminToken: options.adminToken, waitFor: position => projections.waitFor(position, 5_000) })
   // Tokens must be known before the first request is authenticated.
