@@ -1,13 +1,12 @@
 // Serving the API: open the ledger, listen, and shut down gracefully on SIGTERM/SIGINT
 // (stop accepting, finish in-flight requests, close the projections and the store).
 import closeWithGrace from 'close-with-grace'
-import { createRequire } from 'node:module'
 import pino from 'pino'
 import { openGridLedger } from './app/gridledger.js'
 import type { Config } from './config.js'
 import { buildApp } from './http/app.js'
+import { packageVersion } from './version.js'
 
-const pkg = createRequire(import.meta.url)('../package.json') as { version: string }
 
 export async function serve(config: Config): Promise<{ close(): Promise<void>; port: number }> {
   const logger = pino({ level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'headers.authorization'] })
@@ -16,7 +15,7 @@ export async function serve(config: Config): Promise<{ close(): Promise<void>; p
     adminToken: config.GRIDLEDGER_ADMIN_TOKEN,
     onProjectionError: err => logger.error({ err }, 'projection failed; retrying from its checkpoint'),
   })
-  const app = await buildApp(ledger, { logger, rateLimit: config.GRIDLEDGER_RATE_LIMIT, version: pkg.version })
+  const app = await buildApp(ledger, { logger, rateLimit: config.GRIDLEDGER_RATE_LIMIT, version: packageVersion() })
   await app.listen({ port: config.PORT, host: config.HOST })
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.PORT
