@@ -50,7 +50,15 @@ export async function assembleGridLedger(store: EventStore, options: Omit<OpenOp
   const readModels = readModelsFor(store)
   const projections = startProjections(store, readModels, PROJECTIONS, options.onProjectionError ? { onError: options.onProjectionError } : {})
   const commands = new CommandHandler(store, clock)
-  const tokens = new TokenService({ store, readModels, clock, adminToken: options.adminToken, waitFor: position => projections.waitFor(position, 5_000) })
+  const tokens = new TokenService({
+    store,
+    readModels,
+    clock,
+    adminToken: options.adminToken,
+    waitFor: position => projections.waitFor(position, 5_000),
+    // Another process (the CLI, or another instance on EventStoreDB) may have just minted it.
+    catchUp: async () => projections.waitFor(await store.headPosition(), 2_000),
+  })
   // Tokens must be known before the first request is authenticated.
   await projections.waitFor(await store.headPosition(), 60_000)
   return {

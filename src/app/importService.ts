@@ -30,7 +30,7 @@ export interface ImportResult {
 
 export class DuplicateImportError extends ConflictError {
   constructor(readonly planId: string) {
-    super(`this document was already imported as plan ${planId}; import with force=true to record it again`)
+    super(`this document was already imported as plan ${planId}; import it again with force to record a second plan`)
     this.name = 'DuplicateImportError'
   }
 }

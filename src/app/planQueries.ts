@@ -58,9 +58,9 @@ export class PlanQueries {
 
   async state(planId: string, principal: Principal, options: { asOf?: string; effectiveOn?: string }): Promise<PlanState> {
     const events = await this.events(planId, principal)
-    const now = this.clock()
-    const asOf = options.asOf ? new Date(options.asOf).toISOString() : now.toISOString()
-    const effectiveOn = options.effectiveOn ?? londonDate(asOf < now.toISOString() ? asOf : now)
+    const now = this.clock().toISOString()
+    const asOf = this.asOf(events, options.asOf)
+    const effectiveOn = options.effectiveOn ?? londonDate(asOf < now ? asOf : now)
     const state = projectPlanState(events, { asOf, effectiveOn })
     if (!state) throw new NotFoundError('plan', planId)
     return state
@@ -68,10 +68,22 @@ export class PlanQueries {
 
   async report(planId: string, principal: Principal, options: { quarter: QuarterNumber; asOf?: string }): Promise<QuarterlyReport> {
     const events = await this.events(planId, principal)
-    const asOf = options.asOf ? new Date(options.asOf).toISOString() : this.clock().toISOString()
+    const asOf = this.asOf(events, options.asOf)
     const report = quarterlyReport(events, { quarter: options.quarter, asOf })
     if (!report) throw new NotFoundError('plan', planId)
     return report
+  }
+
+  /**
+   * The instant a read is as of: the one asked for, else now — or, when another instance whose
+   * clock runs ahead of ours recorded the latest event, that event's time, so "now" never hides
+   * what has been acknowledged.
+   */
+  private asOf(events: RecordedPlanEvent[], requested: string | undefined): string {
+    if (requested) return new Date(requested).toISOString()
+    const now = this.clock().toISOString()
+    const latest = events[events.length - 1].recordedAt
+    return latest > now ? latest : now
   }
 
   async history(planId: string, principal: Principal, options: { actionId?: string; after?: number; limit?: number }): Promise<HistoryPage> {

@@ -64,6 +64,11 @@ export interface TokenServiceOptions {
   clock: Clock
   /** Waits until the read models have applied a position (read-your-writes). */
   waitFor(position: number): Promise<unknown>
+  /**
+   * Brings the read models up to the store's head. With several instances on one EventStoreDB,
+   * a token minted through another instance may not have reached this one's read model yet.
+   */
+  catchUp?(): Promise<unknown>
   /** GRIDLEDGER_ADMIN_TOKEN: a bootstrap bearer with the admin role. */
   adminToken?: string
 }
@@ -77,14 +82,26 @@ export class TokenService {
     this.adminTokenHash = options.adminToken ? Buffer.from(sha256Hex(options.adminToken), 'hex') : null
   }
 
-  /** The principal a bearer token stands for, or null for an unknown or revoked token. */
-  authenticate(token: string): Principal | null {
+  /**
+   * The principal a bearer token stands for, or null for an unknown or revoked token. An
+   * unknown token is looked up once more after catching up with the store.
+   */
+  async authenticate(token: string): Promise<Principal | null> {
+    const known = this.lookup(token)
+    if (known !== undefined || !this.options.catchUp) return known ?? null
+    await this.options.catchUp()
+    return this.lookup(token) ?? null
+  }
+
+  /** undefined: never seen; null: revoked. */
+  private lookup(token: string): Principal | null | undefined {
     const hash = sha256Hex(token)
     if (this.adminTokenHash && timingSafeEqual(Buffer.from(hash, 'hex'), this.adminTokenHash)) {
       return { tokenId: BOOTSTRAP_TOKEN_ID, role: 'admin', label: 'bootstrap admin token', owners: [] }
     }
     const record = this.options.readModels.get('tokens', hash) as TokenRecord | undefined
-    if (!record || record.revoked) return null
+    if (!record) return undefined
+    if (record.revoked) return null
     return { tokenId: record.id, role: record.role, label: record.label, owners: record.owners }
   }
 

@@ -145,6 +145,9 @@ export class SqliteEventStore implements EventStore {
   private flushTimer: NodeJS.Immediate | null = null
   private closed = false
   private closing: Promise<void> | null = null
+  /** Notices commits by other processes on the same file (the CLI beside a running server). */
+  private watcher: NodeJS.Timeout | null = null
+  private dataVersion = 0
   private readonly stmt: ReturnType<SqliteEventStore['prepareStatements']>
   private readonly appendInSavepoint: (p: PreparedAppend) => AppendResult
   private readonly writeBatch: (batch: Pending[], outcomes: Outcome[]) => void
@@ -356,7 +359,34 @@ export class SqliteEventStore implements EventStore {
   }
 
   subscribe(options: SubscribeOptions): Subscription {
+    this.watchOtherWriters()
     return startCatchUpSubscription(this, this.hub, options)
+  }
+
+  /**
+   * Our own commits wake subscribers at once; another process's commits (e.g. `gridledger token
+   * create` while the server runs) are noticed through PRAGMA data_version, which changes for
+   * this connection whenever another connection commits. A cheap read, twice a second.
+   */
+  private watchOtherWriters(): void {
+    if (this.watcher) return
+    this.dataVersion = Number(this.database.pragma('data_version', { simple: true }))
+    this.watcher = setInterval(() => this.checkOtherWriters(), 500)
+    this.watcher.unref()
+  }
+
+  /** Wakes subscribers when another connection has committed since the last check. */
+  checkOtherWriters(): void {
+    if (this.closed || !this.database.open) return
+    try {
+      const version = Number(this.database.pragma('data_version', { simple: true }))
+      if (version !== this.dataVersion) {
+        this.dataVersion = version
+        this.hub.notify()
+      }
+    } catch {
+      // A fault here is met again, and reported, by the next real read or append.
+    }
   }
 
   findIdempotency(key: string): Promise<IdempotencyRecord | null> {
@@ -386,6 +416,7 @@ export class SqliteEventStore implements EventStore {
   close(): Promise<void> {
     if (!this.closing) {
       this.closed = true
+      if (this.watcher) clearInterval(this.watcher)
       this.closing = (async () => {
         while (this.queue.length > 0) this.flush()
         await this.hub.closeAll()

@@ -32,7 +32,7 @@ async function auth(app: FastifyInstance, options: { tokens: TokenService }): Pr
     // The /docs page's own assets (registered by @fastify/swagger-ui) are public too.
     if (config.auth === false || request.is404 || request.routeOptions.url?.startsWith('/docs')) return
     const token = bearerToken(request)
-    const principal = token ? options.tokens.authenticate(token) : null
+    const principal = token ? await options.tokens.authenticate(token) : null
     if (!principal) {
       reply.header('WWW-Authenticate', 'Bearer realm="gridledger"')
       return sendProblem(reply, problem(401, token ? 'The bearer token is unknown or revoked' : 'An Authorization: Bearer token is required'))
