@@ -101,3 +101,13 @@ t.test('CSV: one row per entry, data as JSON, parsed back it matches', async t =
   }))
   t.same(back, items)
 })
+
+t.test('CSV cells that a spreadsheet would run as formulas are made inert', async t => {
+  const { neutraliseFormula, toCsv } = await import('../../src/projections/csv.js')
+  t.equal(neutraliseFormula('=HYPERLINK("http://evil","click")'), `'=HYPERLINK("http://evil","click")`)
+  t.equal(neutraliseFormula('+44 20 7946 0000'), "'+44 20 7946 0000")
+  t.equal(neutraliseFormula('@SUM(A1)'), "'@SUM(A1)")
+  t.equal(neutraliseFormula('12 staff trained'), '12 staff trained')
+  const csv = toCsv([{ header: 'note', value: (r: { note: string }) => r.note }, { header: 'n', value: () => -5 }], [{ note: '=1+1' }])
+  t.match(csv, /'=1\+1,-5/, 'text neutralised, numbers untouched')
+})
