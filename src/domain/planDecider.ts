@@ -396,31 +396,28 @@ export function decide(command: PlanCommand, state: PlanDecisionState, ctx: Deci
       requireEditor(ctx, 'set a RAG rating (providers propose one)')
       const { planId } = requirePlan(state)
       const action = requireAction(state, command.actionId)
-      let rating: Rag = 'red'
-      let date = ''
-      let reason: string | null = null
-      collect([
-        () => (rating = rag(command.rag, 'rag')),
-        () => (date = effectiveDate(command.effectiveDate, 'effectiveDate', ctx)),
-        () => (reason = optionalText(command.reason, 'reason')),
-      ])
-      return [{ type: 'RagSet', data: { planId, ...ids(action, command.actionId), rag: rating, effectiveDate: date, reason, ...src(command) } }]
+      return [{ type: 'RagSet', data: { planId, ...ids(action, command.actionId), ...rating(command, ctx), ...src(command) } }]
     }
     case 'ProposeRag': {
       const { planId } = requirePlan(state)
       const action = requireAction(state, command.actionId)
       requireReporter(ctx, action, command.actionId, 'propose a RAG rating')
-      let rating: Rag = 'red'
-      let date = ''
-      let reason: string | null = null
-      collect([
-        () => (rating = rag(command.rag, 'rag')),
-        () => (date = effectiveDate(command.effectiveDate, 'effectiveDate', ctx)),
-        () => (reason = optionalText(command.reason, 'reason')),
-      ])
-      return [{ type: 'RagProposed', data: { planId, ...ids(action, command.actionId), rag: rating, effectiveDate: date, reason } }]
+      return [{ type: 'RagProposed', data: { planId, ...ids(action, command.actionId), ...rating(command, ctx) } }]
     }
   }
+}
+
+/** The rating, effective date and reason of a SetRag or ProposeRag, every bad field named at once. */
+function rating(command: { rag: unknown; effectiveDate?: unknown; reason?: unknown }, ctx: DecideContext): { rag: Rag; effectiveDate: string; reason: string | null } {
+  let value: Rag = 'red'
+  let date = ''
+  let reason: string | null = null
+  collect([
+    () => (value = rag(command.rag, 'rag')),
+    () => (date = effectiveDate(command.effectiveDate, 'effectiveDate', ctx)),
+    () => (reason = optionalText(command.reason, 'reason')),
+  ])
+  return { rag: value, effectiveDate: date, reason }
 }
 
 function ids(action: ActionFacts, actionId: string): { gridId: string; objectiveId: string; actionId: string } {

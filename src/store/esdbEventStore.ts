@@ -109,7 +109,7 @@ import {
   type Subscription,
 } from './eventStore.js'
 import { eventHash, GENESIS_HASH } from './hashChain.js'
-import { prepareAppend, type PreparedAppend } from './memoryEventStore.js'
+import { prepareAppend, type PreparedAppend } from './prepareAppend.js'
 
 export const DEFAULT_STREAM_PREFIX = 'gridledger-'
 /** The reserved key in EventStoreDB event metadata. */

@@ -27,7 +27,8 @@ import {
   type Subscription,
 } from './eventStore.js'
 import { eventHash, GENESIS_HASH } from './hashChain.js'
-import { prepareAppend, startCatchUpSubscription, SubscriberHub, type PreparedAppend } from './memoryEventStore.js'
+import { startCatchUpSubscription, SubscriberHub } from './catchUpSubscription.js'
+import { prepareAppend, type PreparedAppend } from './prepareAppend.js'
 
 export interface SqliteEventStoreOptions {
   /** How long a write waits for another connection's lock before failing (default 5000 ms). */
