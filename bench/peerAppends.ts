@@ -1,0 +1,118 @@
+// The same appends against the peer, @event-driven-io/emmett-sqlite, side by side with ours.
+//
+// The peer lives in its own package (bench/peer/package.json), installed here on first use so
+// gridledger's own install and CI stay lean. It uses the sqlite3 package (built from source when
+// no prebuilt binary can be fetched, about a minute and a half here).
+//
+// Workload: 64 writers, one event each to its own stream, in rounds: all 64 append at once and
+// the round ends when every one is acknowledged. Rounds, not a closed loop, because with a shared
+// connection emmett-sqlite nests concurrent appends into ONE open transaction and resolves each
+// append before that transaction commits; only when no append is in flight does it COMMIT. In a
+// closed loop some append is always in flight, so nothing commits until the writers stop (the
+// probe below shows it): those acknowledgements are not durable. At the end of a round every
+// append has been committed, so rounds count durable appends for both stores.
+import { spawnSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { OursResult } from './appends.js'
+import { profileArgs } from './appends.js'
+import { arg, BENCH_DIR, emitResult, fmt, isMain, log, median, runPart, type BenchResult } from './lib.js'
+
+const SECONDS = Number(arg('seconds') ?? process.env.BENCH_APPEND_SECONDS ?? 5)
+const PEER_DIR = join(BENCH_DIR, 'peer')
+
+interface PeerResult {
+  config: string
+  mode: string
+  events: number
+  perSecond: number
+  p50Ms: number | null
+  p99Ms: number | null
+  failures: number
+  errors: Record<string, number>
+  committedAtDeadline: number | string
+  committedAtEnd: number
+  synchronous: number | null
+  journalMode: string | null
+}
+
+function peerVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(join(PEER_DIR, 'node_modules/@event-driven-io/emmett-sqlite/package.json'), 'utf8')) as { version: string }
+    const sqlite3 = JSON.parse(readFileSync(join(PEER_DIR, 'node_modules/sqlite3/package.json'), 'utf8')) as { version: string }
+    return `@event-driven-io/emmett-sqlite ${pkg.version} (sqlite3 ${sqlite3.version})`
+  } catch {
+    return '@event-driven-io/emmett-sqlite'
+  }
+}
+
+/** Installs bench/peer's packages if absent. Returns null when ready, else why not. */
+export function ensurePeerInstalled(): string | null {
+  if (existsSync(join(PEER_DIR, 'node_modules/@event-driven-io/emmett-sqlite')) && existsSync(join(PEER_DIR, 'node_modules/sqlite3/build/Release/node_sqlite3.node'))) return null
+  log('peer: installing bench/peer (npm install --legacy-peer-deps); the sqlite3 package may build from source')
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+  const res = spawnSync(npm, ['install', '--prefix', PEER_DIR, '--legacy-peer-deps', '--no-audit', '--no-fund', '--no-save'], {
+    cwd: PEER_DIR,
+    stdio: ['ignore', 'inherit', 'pipe'],
+    encoding: 'utf8',
+    timeout: 10 * 60_000,
+  })
+  if (res.status !== 0) {
+    const tail = (res.stderr ?? '').trim().split('\n').slice(-5).join(' / ')
+    return `npm install in bench/peer failed (${res.error ? res.error.message : `exit ${res.status}`}): ${tail}`
+  }
+  if (!existsSync(join(PEER_DIR, 'node_modules/sqlite3/build/Release/node_sqlite3.node'))) return 'the sqlite3 package installed without its native module (its install script did not run or failed)'
+  return null
+}
+
+async function compare(): Promise<BenchResult> {
+  const measure = 'the same appends (64 writers, 1 event each, in rounds)'
+  const notInstalled = ensurePeerInstalled()
+  if (notInstalled) {
+    return { rows: [{ measure, baseline: '@event-driven-io/emmett-sqlite: not measured', ours: '—', ratio: null, goal: '≥ 2×', met: null, notes: [`Peer not measured: ${notInstalled}`] }] }
+  }
+  const peerFile = join(PEER_DIR, 'appends.mjs')
+  const oursFile = join(BENCH_DIR, 'appends.ts')
+  const peer: PeerResult[] = []
+  const ours: OursResult[] = []
+  for (let i = 0; i < 3; i++) {
+    log(`peer: emmett-sqlite shared connection, rounds, run ${i + 1}/3 (${SECONDS} s)`)
+    peer.push(await runPart<PeerResult>(peerFile, ['--config=shared', '--mode=rounds', `--seconds=${SECONDS}`], { plain: true, cwd: PEER_DIR, nodeArgs: profileArgs('peer') }))
+    log(`peer: ours, rounds, run ${i + 1}/3 (${SECONDS} s)`)
+    ours.push(await runPart<OursResult>(oursFile, ['--part=ours', '--mode=rounds', `--seconds=${SECONDS}`]))
+  }
+  log('peer: emmett-sqlite default configuration (a connection per operation), one probe')
+  const perOperation = await runPart<PeerResult>(peerFile, ['--config=per-operation', '--mode=rounds', '--seconds=1'], { plain: true, cwd: PEER_DIR, timeoutMs: 120_000 }).catch(
+    (error: Error) => ({ error: error.message }) as unknown as PeerResult,
+  )
+  log('peer: emmett-sqlite shared connection, closed loop, one probe')
+  const loop = await runPart<PeerResult>(peerFile, ['--config=shared', '--mode=loop', `--seconds=${Math.min(3, SECONDS)}`], { plain: true, cwd: PEER_DIR })
+  const theirs = median(peer.map(p => p.perSecond))
+  const our = median(ours.map(o => o.perSecond))
+  const ratio = our / theirs
+  const name = peerVersion()
+  const perOpAttempts = (perOperation.events ?? 0) + (perOperation.failures ?? 0)
+  return {
+    rows: [
+      {
+        measure,
+        baseline: `${name}, shared connection: ${fmt(theirs)} events/s`,
+        ours: `${fmt(our)} events/s`,
+        ratio,
+        goal: '≥ 2×',
+        met: ratio >= 2,
+        notes: [
+          `Peer: ${name}, installed in bench/peer with --legacy-peer-deps (it declares a peer on @event-driven-io/emmett 0.42.4, which the registry does not have; its dist bundles emmett, which needs uuid, async-retry and commander). Best working configuration: ONE shared connection, getSQLiteEventStore({ fileName, connectionOptions: { singleton: true, connection: sqliteConnection({ fileName }) } }), WAL (its default) with synchronous=${peer[0]?.synchronous === 2 ? 'FULL' : String(peer[0]?.synchronous)} (set explicitly, the same as ours).`,
+          `Medians of 3 interleaved ${SECONDS} s runs in rounds (64 appends at once, the round ends when all are acknowledged). Peer: ${peer.map(p => fmt(p.perSecond)).join(', ')} events/s, p99 ${fmt(median(peer.map(p => p.p99Ms ?? NaN)), 1)} ms. Ours: ${ours.map(o => fmt(o.perSecond)).join(', ')} events/s, p99 ${fmt(median(ours.map(o => o.p99Ms)), 1)} ms.`,
+          'error' in perOperation
+            ? `Its default configuration (a new connection per operation) did not complete a probe: ${(perOperation as unknown as { error: string }).error}`
+            : `Its default configuration (a new connection per operation): of ${perOpAttempts} concurrent appends, ${perOperation.failures} failed (${Object.entries(perOperation.errors).map(([k, v]) => `${k} ×${v}`).join(', ')}): BEGIN IMMEDIATE meets SQLITE_BUSY, as it sets no busy timeout, and its ROLLBACK then fails with SQLITE_ERROR. Not usable with 64 concurrent writers.`,
+          `Why rounds: with a shared connection, concurrent appends nest into one open transaction and each resolves before it commits. In a closed loop (each writer appends again as soon as it is acknowledged) it acknowledged ${fmt(loop.events)} appends in ${Math.min(3, SECONDS)} s, yet a second connection saw ${typeof loop.committedAtDeadline === 'number' ? fmt(loop.committedAtDeadline) : loop.committedAtDeadline} of them committed when the time was up (all ${fmt(loop.committedAtEnd)} once the writers stopped): those acknowledgements were not durable, so a closed-loop figure would not be a durable-append rate.`,
+        ],
+      },
+    ],
+    raw: { peer, ours, perOperation, loop },
+  }
+}
+
+if (isMain(import.meta.url)) emitResult(await compare())

@@ -1,0 +1,136 @@
+// npm run bench: every benchmark in sequence, each in its own child process, then the table on
+// stdout and BENCHMARKS.md (date, machine, command, table, notes, raw figures).
+//
+//   npm run bench                                  everything, writes BENCHMARKS.md
+//   npm run bench -- --only=appends,rebuild        a subset (written to BENCHMARKS.md only with --out=FILE)
+//   BENCH_PROFILE=http-ours,rebuild npm run bench  also write .cpuprofile files to bench/profiles/
+//                                                  (names: appends-ours, peer, http-ours, rebuild, asof-large, or all)
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
+import { freemem, loadavg, platform, release, totalmem, cpus, tmpdir, type as osType } from 'node:os'
+import { join } from 'node:path'
+import { arg, BENCH_DIR, cpuModel, fmt, fmtRatio, log, median, ROOT, runPart, type BenchResult, type BenchRow } from './lib.js'
+
+interface Bench {
+  key: string
+  file: string
+  title: string
+}
+
+const BENCHES: Bench[] = [
+  { key: 'http', file: 'httpReportProgress.ts', title: 'durable ReportProgress over HTTP' },
+  { key: 'appends', file: 'appends.ts', title: 'durable appends vs raw inserts' },
+  { key: 'peer', file: 'peerAppends.ts', title: 'appends vs emmett-sqlite' },
+  { key: 'rebuild', file: 'rebuild.ts', title: 'projection rebuild' },
+  { key: 'asof', file: 'asOfRead.ts', title: 'as-of read, 1M vs 10k events' },
+  { key: 'import', file: 'importSeeds.ts', title: 'import of the seed documents' },
+]
+
+function fsyncProbe(): number {
+  const path = join(tmpdir(), `gridledger-bench-fsync-${process.pid}`)
+  const fd = openSync(path, 'w')
+  const block = Buffer.alloc(4096, 7)
+  const times: number[] = []
+  try {
+    for (let i = 0; i < 100; i++) {
+      writeSync(fd, block)
+      const t0 = performance.now()
+      fsyncSync(fd)
+      times.push(performance.now() - t0)
+    }
+  } finally {
+    closeSync(fd)
+    unlinkSync(path)
+  }
+  return median(times)
+}
+
+function machine() {
+  return {
+    os: `${osType()} ${release()} (${platform()})`,
+    cpu: cpuModel(),
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    freeGiB: Math.round(freemem() / 2 ** 30),
+    node: process.version,
+    loadAverage: loadavg().map(l => l.toFixed(2)).join(' '),
+    fsyncMs: fsyncProbe(),
+  }
+}
+
+function table(rows: BenchRow[]): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|')
+  const lines = ['| measure | baseline (same run) | ours | ratio | goal | met? |', '|---|---|---|---|---|---|']
+  for (const r of rows) lines.push(`| ${esc(r.measure)} | ${esc(r.baseline)} | ${esc(r.ours)} | ${fmtRatio(r.ratio)} | ${esc(r.goal)} | ${r.met === null ? '—' : r.met ? 'yes' : '**no**'} |`)
+  return lines.join('\n')
+}
+
+async function main(): Promise<void> {
+  const only = arg('only')?.split(',')
+  const selected = only ? BENCHES.filter(b => only.includes(b.key)) : BENCHES
+  if (selected.length === 0) throw new Error(`--only names none of ${BENCHES.map(b => b.key).join(', ')}`)
+  const started = new Date()
+  const before = machine()
+  log(`gridledger benchmarks, ${started.toISOString()}, ${before.cpu} × ${before.cores}, node ${before.node}, load ${before.loadAverage}`)
+  const rows: BenchRow[] = []
+  const raw: Record<string, unknown> = {}
+  const seconds: Record<string, number> = {}
+  for (const b of selected) {
+    log(`\n== ${b.title} (bench/${b.file})`)
+    const t0 = performance.now()
+    try {
+      const result = await runPart<BenchResult>(join(BENCH_DIR, b.file), [], { timeoutMs: 10 * 60_000 })
+      rows.push(...result.rows)
+      raw[b.key] = result.raw
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      log(`${b.file} failed: ${message}`)
+      rows.push({ measure: b.title, baseline: '—', ours: 'not measured', ratio: null, goal: '—', met: null, notes: [`The benchmark failed: ${message.split('\n').slice(0, 6).join(' ')}`] })
+    }
+    seconds[b.key] = (performance.now() - t0) / 1000
+    log(`== ${b.title}: ${fmt(seconds[b.key], 0)} s`)
+  }
+  const finished = new Date()
+  const after = machine()
+  const tableText = table(rows)
+  process.stdout.write(`\n${tableText}\n\n`)
+
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`
+  const md = [
+    '# Benchmarks',
+    '',
+    `Written by \`${command}\` (bench/run.ts). Every ratio compares figures measured side by side in the same run, on the same machine; absolute figures move with the machine and its load, ratios much less.`,
+    '',
+    `- Date: ${started.toISOString()} to ${finished.toISOString()} (${fmt((finished.getTime() - started.getTime()) / 1000)} s)`,
+    `- Machine: ${before.os}; ${before.cpu}, ${before.cores} cores; ${before.memoryGiB} GiB memory; Node ${before.node}`,
+    `- Load average (1, 5, 15 min) at start: ${before.loadAverage}; at end: ${after.loadAverage}. fsync of a 4 KiB write to ${tmpdir()}: median ${fmt(before.fsyncMs, 2)} ms`,
+    `- Command: \`${command}\``,
+    '',
+    tableText,
+    '',
+    '## Notes',
+    '',
+    ...rows.flatMap(r => [`### ${r.measure}`, '', ...r.notes.map(n => `- ${n}`), '']),
+    ...(existsSync(join(BENCH_DIR, 'analysis.md')) ? [readFileSync(join(BENCH_DIR, 'analysis.md'), 'utf8').trim(), ''] : []),
+    '## Time per benchmark',
+    '',
+    ...Object.entries(seconds).map(([k, s]) => `- ${k}: ${fmt(s)} s`),
+    '',
+    '## Raw figures',
+    '',
+    '<details><summary>JSON</summary>',
+    '',
+    '```json',
+    JSON.stringify({ machine: { before, after }, raw }, null, 2),
+    '```',
+    '',
+    '</details>',
+    '',
+  ].join('\n')
+  const out = arg('out') ?? (only ? null : join(ROOT, 'BENCHMARKS.md'))
+  if (out) {
+    writeFileSync(out, md)
+    log(`wrote ${out}`)
+  } else log('subset run: BENCHMARKS.md left as it was (use --out=FILE to write one)')
+}
+
+await main()
