@@ -10,7 +10,7 @@ import { loadConfig } from '../config.js'
 import { listPlans } from '../projections/planCatalogue.js'
 import { planStreamId } from '../projections/recordedEvent.js'
 import { openStore } from '../store/openStore.js'
-import { verifyChain } from '../store/hashChain.js'
+import { checkStreamIntegrity } from '../store/integrity.js'
 import { serve } from '../server.js'
 
 const CLI_PRINCIPAL: Principal = { tokenId: null, role: 'admin', label: 'cli', owners: [] }
@@ -105,7 +105,7 @@ export async function main(argv: string[], out: Out = l => process.stdout.write(
         let bad = 0
         const verdicts = []
         for (const id of ids) {
-          const verdict = verifyChain(planStreamId(id), await ledger.store.readStream(planStreamId(id)))
+          const verdict = await checkStreamIntegrity(ledger.store, planStreamId(id))
           verdicts.push({ planId: id, ...verdict })
           if (!verdict.ok) bad++
           if (!values.json) out(verdict.ok ? `ok   plan ${id}: ${verdict.events} events` : `FAIL plan ${id}: position ${verdict.firstBadPosition}: ${verdict.detail}`)

@@ -26,6 +26,9 @@ export interface CatalogueEntryWithState extends CatalogueEntry {
 export const PLANS_COLLECTION = 'plans'
 export const PLAN_STATES_COLLECTION = 'planStates'
 
+/** Events that can change which owner labels a plan's live actions have. */
+const OWNER_EVENTS = new Set(['ActionAdded', 'OwnerAssigned', 'OwnerUnassigned', 'ActionWithdrawn'])
+
 export const planCatalogueProjection: Projection = {
   name: 'planCatalogue',
   collections: [PLANS_COLLECTION, PLAN_STATES_COLLECTION],
@@ -43,13 +46,16 @@ export const planCatalogueProjection: Projection = {
     next.asOf = event.recordedAt
     next.effectiveOn = EFFECTIVE_ALWAYS
     tx.put(PLAN_STATES_COLLECTION, planId, next)
+    // Owner labels walk every action: recompute them only when an event can change them (the
+    // rebuild profile spent a third of its time here).
+    const previous = OWNER_EVENTS.has(event.type) ? undefined : tx.get<CatalogueEntry>(PLANS_COLLECTION, planId)
     const entry: CatalogueEntry = {
       id: next.id,
       partnership: next.partnership,
       year: next.year,
       title: next.title,
       version: next.version,
-      ownerLabels: ownerLabelsOf(next),
+      ownerLabels: previous ? previous.ownerLabels : ownerLabelsOf(next),
     }
     tx.put(PLANS_COLLECTION, planId, entry)
   },

@@ -129,6 +129,14 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/** A stored event cannot be read back (its payload is not valid JSON): the store was edited outside gridledger. */
+export class CorruptEventError extends Error {
+  constructor(readonly streamId: string, readonly version: number, readonly position: number, detail: string) {
+    super(`event ${version} of stream ${streamId} cannot be read: ${detail}`)
+    this.name = 'CorruptEventError'
+  }
+}
+
 /** Appending event ids that are partly stored, or stored in another stream or order. */
 export class DuplicateEventError extends Error {
   constructor(readonly eventId: string) {

@@ -11,6 +11,7 @@ import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import {
+  CorruptEventError,
   DuplicateEventError,
   IdempotencyKeyTakenError,
   StoreUnavailableError,
@@ -107,13 +108,21 @@ interface Pending {
 
 type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown }
 
+function parseColumn(r: EventRow, column: 'data' | 'metadata'): Record<string, unknown> {
+  try {
+    return JSON.parse(r[column]) as Record<string, unknown>
+  } catch (error) {
+    throw new CorruptEventError(r.stream_id, r.version, r.position, `its ${column} is not valid JSON (${(error as Error).message})`)
+  }
+}
+
 function toStored(r: EventRow): StoredEvent {
   return {
     id: r.event_id,
     type: r.type,
     schemaVersion: r.schema_version,
-    data: JSON.parse(r.data) as Record<string, unknown>,
-    metadata: JSON.parse(r.metadata) as Record<string, unknown>,
+    data: parseColumn(r, 'data'),
+    metadata: parseColumn(r, 'metadata'),
     recordedAt: r.recorded_at,
     streamId: r.stream_id,
     version: r.version,

@@ -35,3 +35,26 @@ t.test('upcasting', async t => {
   const steps = { 'RagSet@0': (d: Record<string, unknown>) => ({ ...d, reason: d.comment ?? null }) }
   t.same(upcast('RagSet', 0, { rag: 'amber', comment: 'late' }, steps).data, { rag: 'amber', comment: 'late', reason: 'late' })
 })
+
+t.test('calendar dates agree with luxon everywhere, and London dates across the clock changes', async t => {
+  const { DateTime } = await import('luxon')
+  for (let year = 1999; year <= 2101; year += 17) {
+    for (let month = 0; month <= 13; month++) {
+      for (let day = 0; day <= 32; day++) {
+        const text = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`
+        if (isCalendarDate(text) !== DateTime.fromISO(text, { zone: 'UTC' }).isValid) t.fail(`disagrees on ${text}`)
+      }
+    }
+  }
+  t.ok(isCalendarDate('2000-02-29'), '2000 is a leap year')
+  t.notOk(isCalendarDate('1900-02-29'), '1900 is not')
+  t.notOk(isCalendarDate('2008-00-10'))
+  // Instants every 20 minutes through 2008, including both clock changes, against luxon.
+  for (let ms = Date.parse('2008-01-01T00:00:00Z'); ms < Date.parse('2009-01-01T00:00:00Z'); ms += 20 * 60_000) {
+    const expected = DateTime.fromMillis(ms, { zone: 'Europe/London' }).toISODate()
+    if (londonDate(new Date(ms)) !== expected) t.fail(`london date of ${new Date(ms).toISOString()}`)
+  }
+  t.equal(londonDate('2008-03-30T00:59:59.999Z'), '2008-03-30')
+  t.equal(londonDate('2008-10-25T23:00:00.000Z'), '2008-10-26', 'BST until 01:00 UTC on the last Sunday of October')
+  t.pass('agrees with luxon')
+})

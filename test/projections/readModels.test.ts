@@ -135,3 +135,24 @@ t.test('sqlite read models live in the given database, created idempotently, and
   t.same(tables.map(r => r.name), ['projection_checkpoints', 'read_models'])
   db.close()
 })
+
+t.test('sqlite read models commit without their own fsync and leave the store at synchronous=FULL', async t => {
+  const { openSqliteEventStore } = await import('../../src/store/sqliteEventStore.js')
+  const { createSqliteReadModels } = await import('../../src/projections/readModels.js')
+  const { mkdtempSync } = await import('node:fs')
+  const { tmpdir } = await import('node:os')
+  const { join } = await import('node:path')
+  const store = openSqliteEventStore(join(mkdtempSync(join(tmpdir(), 'gl-rm-')), 'rm.db'))
+  t.teardown(() => store.close())
+  const rm = createSqliteReadModels(store.db)
+  let inside: unknown
+  rm.transaction(tx => {
+    tx.put('c', 'k', { a: 1 })
+    inside = store.db.pragma('synchronous', { simple: true })
+  })
+  t.equal(inside, 1, 'NORMAL inside the read-model transaction')
+  t.equal(store.db.pragma('synchronous', { simple: true }), 2, 'FULL again for the event store')
+  t.throws(() => rm.transaction(() => { throw new Error('boom') }))
+  t.equal(store.db.pragma('synchronous', { simple: true }), 2, 'FULL again after a failed transaction')
+  t.same(rm.get('c', 'k'), { a: 1 })
+})
