@@ -31,12 +31,19 @@ export interface IssuedToken {
   label: string | null
 }
 
+/**
+ * Bumped whenever the tokens read model changes in this process (an issue, a revocation, a
+ * rebuild): every TokenService drops its cache of looked-up tokens when it moves.
+ */
+let tokensGeneration = 0
+
 /** Read model: tokens by hash (for authentication) and hashes by id (for revocation). */
 export const tokensProjection: Projection = {
   name: 'tokens',
   collections: ['tokens', 'tokenIds'],
   apply(event: StoredEvent, rm: ReadModelStore): void {
     if (event.streamId !== TOKENS_STREAM) return
+    tokensGeneration++
     const d = event.data as Record<string, unknown>
     if (event.type === 'TokenIssued') {
       const record: TokenRecord = {
@@ -75,8 +82,13 @@ export interface TokenServiceOptions {
 
 export const BOOTSTRAP_TOKEN_ID = 'bootstrap'
 
+const TOKEN_CACHE_SIZE = 10_000
+
 export class TokenService {
   private readonly adminTokenHash: Buffer | null
+  /** Principals by token hash, valid while tokensGeneration stays where it was when filled. */
+  private readonly cache = new Map<string, Principal | null>()
+  private cacheGeneration = -1
 
   constructor(private readonly options: TokenServiceOptions) {
     this.adminTokenHash = options.adminToken ? Buffer.from(sha256Hex(options.adminToken), 'hex') : null
@@ -99,6 +111,19 @@ export class TokenService {
     if (this.adminTokenHash && timingSafeEqual(Buffer.from(hash, 'hex'), this.adminTokenHash)) {
       return { tokenId: BOOTSTRAP_TOKEN_ID, role: 'admin', label: 'bootstrap admin token', owners: [] }
     }
+    // Every request authenticates: keep what the read model said until it changes.
+    if (this.cacheGeneration !== tokensGeneration || this.cache.size > TOKEN_CACHE_SIZE) {
+      this.cache.clear()
+      this.cacheGeneration = tokensGeneration
+    }
+    const cached = this.cache.get(hash)
+    if (cached !== undefined) return cached
+    const found = this.read(hash)
+    if (found !== undefined) this.cache.set(hash, found)
+    return found
+  }
+
+  private read(hash: string): Principal | null | undefined {
     const record = this.options.readModels.get('tokens', hash) as TokenRecord | undefined
     if (!record) return undefined
     if (record.revoked) return null
