@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url'
 import type { StoredEvent } from '../../src/store/eventStore.js'
 import { verifyChain } from '../../src/store/hashChain.js'
 import { openSqliteEventStore } from '../../src/store/sqliteEventStore.js'
+import { childEnv } from '../support/reliabilityServer.js'
 
 const childPath = fileURLToPath(new URL('./support/crashChild.ts', import.meta.url))
 const KILLS = 5
@@ -23,7 +24,7 @@ interface RunOutcome {
 /** Runs the child until it has acknowledged at least `minAcks` events (plus a random few ms), then SIGKILLs it. */
 function runAndKill(dbPath: string, minAcks: number, extraMs: number): Promise<RunOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', childPath, dbPath], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', childPath, dbPath], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv() })
     const acked: string[] = []
     let buffer = ''
     let stderr = ''
