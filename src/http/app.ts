@@ -1,6 +1,6 @@
 // The fastify app factory: third-party plugins first, then our shared plugins, then routes.
 // Testable with inject(); the server entry point only adds listen() and shutdown.
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import { randomUUID } from 'node:crypto'
 import type { GridLedger } from '../app/gridledger.js'
@@ -45,7 +45,8 @@ export async function buildApp(ledger: GridLedger, options: AppOptions = {}): Pr
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
     return503OnClosing: true,
-    disableRequestLogging: true,
+    // Our onResponse hook logs each request once, with its route, status and token id.
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: req => {
       const given = req.headers['x-request-id']
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID()

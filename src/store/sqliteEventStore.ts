@@ -86,7 +86,8 @@ export const IDEMPOTENCY_MIN_RETENTION_MS = 24 * 60 * 60 * 1000
 /** Most appends written in one transaction; the rest go in the next flush. */
 const MAX_BATCH = 1000
 
-interface EventRow {
+/** A row of the events table as SQLite returns it. */
+export interface EventRow {
   position: number
   stream_id: string
   version: number

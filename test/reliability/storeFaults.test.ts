@@ -13,37 +13,14 @@ import { execFileSync } from 'node:child_process'
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, unlinkSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { assembleGridLedger } from '../../src/app/gridledger.js'
-import { buildApp } from '../../src/http/app.js'
-import { openSqliteEventStore, type SqliteEventStore } from '../../src/store/sqliteEventStore.js'
-import { ADMIN_TOKEN, seedPlan, steppingClock, type Harness } from '../support/harness.js'
+import type { SqliteEventStore } from '../../src/store/sqliteEventStore.js'
+import { seedPlan, startHarness, type Harness } from '../support/harness.js'
 
 /** Fault-and-recover cycles per test: 1 in npm test, 10 with GRIDLEDGER_RELIABILITY=long. */
 const CYCLES = process.env.GRIDLEDGER_RELIABILITY === 'long' ? 10 : 1
 
-/** The harness, but on a SQLite file we name (startHarness picks its own). */
-async function harnessAt(path: string): Promise<Harness> {
-  const store = openSqliteEventStore(path)
-  const clock = steppingClock()
-  const ledger = await assembleGridLedger(store, { clock, adminToken: ADMIN_TOKEN })
-  const app = await buildApp(ledger, { rateLimit: 0 })
-  const request: Harness['request'] = async ({ token = ADMIN_TOKEN, headers, ...rest }) =>
-    app.inject({ ...rest, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(headers ?? {}) } })
-  return {
-    app,
-    ledger,
-    store,
-    clock,
-    request,
-    token: async () => {
-      throw new Error('not needed')
-    },
-    async close() {
-      await app.close()
-      await ledger.close()
-    },
-  }
-}
+/** The harness on a SQLite file we name (so a test can fill its disk or make it read-only). */
+const harnessAt = (sqlitePath: string): Promise<Harness> => startHarness({ sqlitePath })
 
 interface Outcome {
   acknowledged: string[]

@@ -9,20 +9,9 @@ import { canonicalJson, eventHash } from '../../src/store/hashChain.js'
 import type { SqliteEventStore } from '../../src/store/sqliteEventStore.js'
 import { seedPlan, startHarness, type Harness } from '../support/harness.js'
 import { childEnv, CLI, ROOT } from '../support/reliabilityServer.js'
+import type { EventRow } from '../../src/store/sqliteEventStore.js'
 
-interface Row {
-  position: number
-  stream_id: string
-  version: number
-  event_id: string
-  type: string
-  schema_version: number
-  data: string
-  metadata: string
-  recorded_at: string
-  hash: string
-  prev_hash: string
-}
+type Row = EventRow
 
 /** A plan of 8 events: the 4 of seedPlan, then 4 progress reports. */
 async function planOfEight(h: Harness): Promise<string> {

@@ -34,8 +34,9 @@ export interface Harness {
   close(): Promise<void>
 }
 
-export async function startHarness(options: { store?: 'memory' | 'sqlite'; rateLimit?: number; clockStart?: string } = {}): Promise<Harness> {
-  const store = options.store === 'sqlite' ? openSqliteEventStore(join(mkdtempSync(join(tmpdir(), 'gridledger-')), 'test.db')) : createMemoryEventStore()
+export async function startHarness(options: { store?: 'memory' | 'sqlite'; sqlitePath?: string; rateLimit?: number; clockStart?: string } = {}): Promise<Harness> {
+  const sqlitePath = options.sqlitePath ?? (options.store === 'sqlite' ? join(mkdtempSync(join(tmpdir(), 'gridledger-')), 'test.db') : null)
+  const store = sqlitePath ? openSqliteEventStore(sqlitePath) : createMemoryEventStore()
   const clock = steppingClock(options.clockStart)
   const ledger = await assembleGridLedger(store, { clock, adminToken: ADMIN_TOKEN })
   const app = await buildApp(ledger, { rateLimit: options.rateLimit ?? 0 })
