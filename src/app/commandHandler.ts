@@ -43,8 +43,6 @@ interface PlanCache {
   /** Version including appends in flight. */
   version: number
   lastRecordedAt: string | null
-  /** Incremented whenever the cache is discarded, so late completions don't reinstall stale state. */
-  generation: number
   /** Serialises deciding (not committing) per plan. */
   deciding: Promise<void>
 }
@@ -54,7 +52,6 @@ const MAX_CACHED_PLANS = 1000
 
 export class CommandHandler {
   private readonly cache = new Map<string, PlanCache>()
-  private generation = 0
 
   constructor(private readonly store: EventStore, private readonly clock: Clock) {}
 
@@ -74,7 +71,7 @@ export class CommandHandler {
         return await this.attempt(planId, commands, options, attempt > 1)
       } catch (error) {
         if (!(error instanceof VersionConflictError)) throw error
-        this.discard(planId)
+        this.discard(planId, this.cache.get(planId))
         if (options.expectedVersion !== undefined) {
           // The store moved past our cache; with If-Match only a real mismatch is a 412.
           const actual = await this.store.streamVersion(planStreamId(planId))
@@ -96,7 +93,6 @@ export class CommandHandler {
     await previous
     let appending: Promise<AppendResult>
     let outcome: CommandOutcome
-    const generation = entry.generation
     try {
       if (options.expectedVersion !== undefined && options.expectedVersion !== entry.version) {
         const actual = await this.store.streamVersion(streamId)
@@ -138,7 +134,8 @@ export class CommandHandler {
       const append = await appending
       return { ...outcome, position: append.position, append }
     } catch (error) {
-      if (entry.generation === generation) this.discard(planId)
+      // Drop our (now wrong) speculative state, unless a reload already replaced it.
+      this.discard(planId, entry)
       throw error
     }
   }
@@ -152,15 +149,15 @@ export class CommandHandler {
       return entry
     }
     const stored = await this.store.readStream(planStreamId(planId))
+    // A concurrent load may have installed an entry while we read: use it rather than fork the state.
     const existing = this.cache.get(planId)
-    if (existing && existing.generation === this.generation && !reload) return existing
+    if (existing && existing !== entry && !reload) return existing
     const state = initialState()
     for (const e of stored) evolve(state, fromStored(e).event)
     entry = {
       state,
       version: stored.length,
       lastRecordedAt: stored.length ? stored[stored.length - 1].recordedAt : null,
-      generation: ++this.generation,
       deciding: existing?.deciding ?? Promise.resolve(),
     }
     this.cache.set(planId, entry)
@@ -168,12 +165,9 @@ export class CommandHandler {
     return entry
   }
 
-  private discard(planId: string): void {
-    const entry = this.cache.get(planId)
-    if (entry) {
-      entry.generation = -1
-      this.cache.delete(planId)
-    }
+  /** Forgets the plan's cached state if it is still `entry`; the next command reloads it. */
+  private discard(planId: string, entry: PlanCache | undefined): void {
+    if (entry && this.cache.get(planId) === entry) this.cache.delete(planId)
   }
 }
 
