@@ -8,16 +8,12 @@ import {
   StoreUnavailableError,
   VersionConflictError,
   DuplicateEventError,
-  type AppendOptions,
   type AppendResult,
   type EventStore,
   type IdempotencyRecord,
-  type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
   type StoredEvent,
-  type SubscribeOptions,
-  type Subscription,
 } from './eventStore.js'
 import { eventHash, GENESIS_HASH } from './hashChain.js'
 import { prepareAppend, type PreparedAppend } from './prepareAppend.js'

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { PlanCreated } from '../../../../domain/events.js'
 import { newId } from '../../../../app/ids.js'
 import type { GridLedger } from '../../../../app/gridledger.js'
-import { CommandAnswer, CreatePlan, PlanList, PlanParams, PlanStateDoc, PlanStateQuery, PlanSummary, Problem } from '../../../schemas.js'
+import { CreatePlan, PlanList, PlanParams, PlanStateDoc, PlanStateQuery, PlanSummary, Problem } from '../../../schemas.js'
 import { EDITORS, EVERYONE } from '../../roles.js'
 
 export default async function planRoutes(fastify: FastifyInstance, { ledger }: { ledger: GridLedger }): Promise<void> {
@@ -50,4 +50,3 @@ export default async function planRoutes(fastify: FastifyInstance, { ledger }: {
   })
 }
 
-export { CommandAnswer }
