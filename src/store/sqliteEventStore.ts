@@ -101,6 +101,19 @@ export interface EventRow {
   prev_hash: string
 }
 
+/** A stream's last event: what the next append chains from. */
+interface Head {
+  version: number
+  hash: string
+  position: number
+}
+
+/** Stream heads kept between batches; past this many the map is dropped and refilled from reads. */
+const MAX_CACHED_HEADS = 100_000
+
+/** An INSERT met an event id already stored: the append is a retry, or reuses an id. */
+class EventIdTaken extends Error {}
+
 interface Pending {
   prepared: PreparedAppend
   resolve(result: AppendResult): void
@@ -159,6 +172,15 @@ export class SqliteEventStore implements EventStore {
   /** Notices commits by other processes on the same file (the CLI beside a running server). */
   private watcher: NodeJS.Timeout | null = null
   private dataVersion = 0
+  /**
+   * Committed stream heads, so an append need not query its stream's last event. Valid while no
+   * other connection writes: each batch checks PRAGMA data_version (which moves only for other
+   * connections' commits) inside its write transaction and drops the map when it moved.
+   */
+  private readonly heads = new Map<string, Head>()
+  private headsDataVersion: number | null = null
+  /** Heads written by the batch in progress; merged into `heads` once it commits. */
+  private readonly batchHeads = new Map<string, Head>()
   private readonly stmt: ReturnType<SqliteEventStore['prepareStatements']>
   private readonly appendInSavepoint: (p: PreparedAppend) => AppendResult
   private readonly writeBatch: (batch: Pending[], outcomes: Outcome[]) => void
@@ -193,18 +215,28 @@ export class SqliteEventStore implements EventStore {
     this.stmt = this.prepareStatements()
     this.appendInSavepoint = db.transaction((p: PreparedAppend) => this.appendOne(p))
     this.writeBatch = db.transaction((batch: Pending[], outcomes: Outcome[]) => {
+      this.batchHeads.clear()
+      const dataVersion = this.stmt.dataVersion.get() as number
+      if (dataVersion !== this.headsDataVersion || this.heads.size > MAX_CACHED_HEADS) {
+        this.heads.clear()
+        this.headsDataVersion = dataVersion
+      }
       for (let i = 0; i < batch.length; i++) {
+        const p = batch[i].prepared
         try {
-          const p = batch[i].prepared
           // appendOne checks everything before it writes; with one event and no idempotency
           // record its only write is one INSERT, which lands whole or not at all, so the
           // savepoint (a third of the append cost in the profile) guards nothing there.
           const single = p.events.length === 1 && !p.idempotency
-          outcomes[i] = { ok: true, result: single ? this.appendOne(p) : this.appendInSavepoint(p) }
+          const result = single ? this.appendOne(p) : this.appendInSavepoint(p)
+          if (!result.duplicate && result.events.length > 0) {
+            this.batchHeads.set(p.streamId, { version: result.version, hash: result.events[result.events.length - 1].hash, position: result.position })
+          }
+          outcomes[i] = { ok: true, result }
         } catch (error) {
           // The savepoint was rolled back. A store fault (disk full, I/O…) fails the whole batch.
           if (this.isStoreFault(error)) throw error
-          outcomes[i] = { ok: false, error }
+          outcomes[i] = error instanceof EventIdTaken ? this.duplicateOutcome(p) : { ok: false, error }
         }
       }
     }).immediate
@@ -244,6 +276,7 @@ export class SqliteEventStore implements EventStore {
       ),
       idempotencyPrune: db.prepare<[string]>(`DELETE FROM idempotency WHERE created_at < ?`),
       ping: db.prepare<[], { ok: number }>(`SELECT 1 AS ok`),
+      dataVersion: db.prepare(`PRAGMA data_version`).pluck(),
     }
   }
 
@@ -253,24 +286,21 @@ export class SqliteEventStore implements EventStore {
     return code !== undefined && !CONTENT_ERROR_CODES.some(c => code.startsWith(c))
   }
 
-  /** One append, run inside its savepoint: checks, then writes events (hash chained from the stream head) and the idempotency record. */
+  /**
+   * One append, run inside its savepoint: checks, then writes events (hash chained from the
+   * stream head) and the idempotency record. Event ids are looked up only when something fails
+   * (a version conflict or a taken id), as a retry of a stored append is the rare case.
+   */
   private appendOne(p: PreparedAppend): AppendResult {
     const { stmt } = this
     if (p.idempotency && stmt.idempotencyGet.get(p.idempotency.key)) throw new IdempotencyKeyTakenError(p.idempotency.key)
-    if (p.events.length > 0) {
-      const found = p.events.map(e => stmt.eventById.get(e.event.id))
-      const firstFound = found.findIndex(r => r !== undefined)
-      if (firstFound >= 0) {
-        const rows = found as EventRow[]
-        const whole = found.every(r => r !== undefined) && rows.every((r, i) => r.stream_id === p.streamId && r.version === rows[0].version + i)
-        if (!whole) throw new DuplicateEventError(p.events[firstFound].event.id)
-        const last = rows[rows.length - 1]
-        return { streamId: p.streamId, version: last.version, position: last.position, events: rows.map(toStored), duplicate: true }
-      }
-    }
-    const head = stmt.streamHead.get(p.streamId)
+    const head = this.headOf(p.streamId)
     const actual = head?.version ?? 0
-    if (p.expectedVersion !== 'any' && p.expectedVersion !== actual) throw new VersionConflictError(p.streamId, p.expectedVersion, actual)
+    if (p.expectedVersion !== 'any' && p.expectedVersion !== actual) {
+      const duplicate = this.duplicateOf(p)
+      if (duplicate) return duplicate
+      throw new VersionConflictError(p.streamId, p.expectedVersion, actual)
+    }
     let prevHash = head?.hash ?? GENESIS_HASH
     let version = actual
     let position = head?.position ?? 0
@@ -278,8 +308,12 @@ export class SqliteEventStore implements EventStore {
     for (const { event, dataJson, metadataJson } of p.events) {
       version++
       const hash = eventHash(prevHash, p.streamId, version, event)
-      const info = stmt.insertEvent.run(p.streamId, version, event.id, event.type, event.schemaVersion, dataJson, metadataJson, event.recordedAt, hash, prevHash)
-      position = Number(info.lastInsertRowid)
+      try {
+        position = Number(stmt.insertEvent.run(p.streamId, version, event.id, event.type, event.schemaVersion, dataJson, metadataJson, event.recordedAt, hash, prevHash).lastInsertRowid)
+      } catch (error) {
+        if (sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE' && (error as Error).message.includes('events.event_id')) throw new EventIdTaken(event.id)
+        throw error
+      }
       events.push({ ...event, streamId: p.streamId, version, position, hash, prevHash })
       prevHash = hash
     }
@@ -288,6 +322,42 @@ export class SqliteEventStore implements EventStore {
       stmt.idempotencyInsert.run(key, fingerprint, responseJson, p.streamId, new Date().toISOString())
     }
     return { streamId: p.streamId, version, position, events, duplicate: false }
+  }
+
+  /** The stream's last event: written earlier in this batch, cached from an earlier one, or read. */
+  private headOf(streamId: string): Head | undefined {
+    const known = this.batchHeads.get(streamId) ?? this.heads.get(streamId)
+    if (known) return known
+    const row = this.stmt.streamHead.get(streamId)
+    if (row) this.batchHeads.set(streamId, row)
+    return row
+  }
+
+  /**
+   * When some of the append's event ids are stored already: the earlier result if all of them
+   * are, in this stream and in order (a retry); DuplicateEventError if only some are, or
+   * elsewhere. Null when none is.
+   */
+  private duplicateOf(p: PreparedAppend): AppendResult | null {
+    const found = p.events.map(e => this.stmt.eventById.get(e.event.id))
+    const firstFound = found.findIndex(r => r !== undefined)
+    if (firstFound < 0) return null
+    const rows = found as EventRow[]
+    const whole = found.every(r => r !== undefined) && rows.every((r, i) => r.stream_id === p.streamId && r.version === rows[0].version + i)
+    if (!whole) throw new DuplicateEventError(p.events[firstFound].event.id)
+    const last = rows[rows.length - 1]
+    return { streamId: p.streamId, version: last.version, position: last.position, events: rows.map(toStored), duplicate: true }
+  }
+
+  /** The outcome of an append whose INSERT met a stored event id (its savepoint rolled back). */
+  private duplicateOutcome(p: PreparedAppend): Outcome {
+    try {
+      const duplicate = this.duplicateOf(p)
+      return duplicate ? { ok: true, result: duplicate } : { ok: false, error: new DuplicateEventError(p.events[0].event.id) }
+    } catch (error) {
+      if (this.isStoreFault(error)) throw error
+      return { ok: false, error }
+    }
   }
 
   append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
@@ -325,9 +395,13 @@ export class SqliteEventStore implements EventStore {
     } catch (error) {
       // BEGIN, a savepoint's write, or COMMIT failed: the transaction was rolled back, nothing is stored.
       this.stats.failedCommits++
+      this.heads.clear()
+      this.batchHeads.clear()
       for (const p of batch) p.reject(new StoreUnavailableError(`event store could not commit: ${describe(error)}`, error))
       return
     }
+    for (const [streamId, head] of this.batchHeads) this.heads.set(streamId, head)
+    this.batchHeads.clear()
     this.stats.commits++
     this.stats.appends += batch.length
     this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length)

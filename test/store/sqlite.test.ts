@@ -115,6 +115,44 @@ t.test('sqlite: group commit', async t => {
   t.ok(acked.every(a => a.seen >= a.r.version), 'each resolved append is visible to another connection')
 })
 
+t.test('sqlite: stream heads kept between batches follow other connections and failed batches', async t => {
+  const { store, path } = fresh(t)
+  const other = openSqliteEventStore(path)
+  t.teardown(() => other.close())
+  // Alternate writers on one stream: each must chain from the other's last event.
+  for (let i = 0; i < 6; i++) {
+    const writer = i % 2 === 0 ? store : other
+    const r = await writer.append('shared', [newEvent('S', { i })], { expectedVersion: i })
+    t.equal(r.version, i + 1)
+  }
+  const any = await store.append('shared', [newEvent('S'), newEvent('S')], { expectedVersion: 'any' })
+  t.equal(any.version, 8, "'any' appends after the other connection's events")
+  t.ok(verifyChain('shared', await other.readStream('shared')).ok, 'one unbroken chain across both connections')
+
+  // A retry of a stored append is found on a version conflict and on a taken id alike.
+  const stored = [newEvent('R'), newEvent('R')]
+  const first = await store.append('retry', stored, { expectedVersion: 0 })
+  const retried = await store.append('retry', stored, { expectedVersion: 0 })
+  t.equal(retried.duplicate, true, 'retry with its old expected version')
+  t.same(retried.events.map(e => e.hash), first.events.map(e => e.hash))
+  t.equal((await store.append('retry', stored, { expectedVersion: 'any' })).duplicate, true, "retry with 'any'")
+  await t.rejects(store.append('retry', [newEvent('R'), stored[1]], { expectedVersion: 'any' }), DuplicateEventError, 'a new id beside a stored one')
+  t.equal(await store.streamVersion('retry'), 2, 'nothing of it stored')
+  // Two appends with one id in one batch: the second is the first's retry.
+  const once = newEvent('Once')
+  const [a, b] = await Promise.all([store.append('twice', [once], { expectedVersion: 'any' }), store.append('twice', [once], { expectedVersion: 'any' })])
+  t.same([a.duplicate, b.duplicate, a.position === b.position], [false, true, true])
+
+  // A batch that fails to commit leaves no head behind: the next append chains from what is stored.
+  const pages = store.db.pragma('page_count', { simple: true }) as number
+  store.db.pragma(`max_page_count = ${pages}`)
+  const big = { blob: 'x'.repeat(200_000) }
+  await t.rejects(store.append('shared', [newEvent('Big', big)], { expectedVersion: 8 }), StoreUnavailableError)
+  store.db.pragma('max_page_count = 1073741823')
+  t.equal((await store.append('shared', [newEvent('S')], { expectedVersion: 8 })).version, 9)
+  t.ok(verifyChain('shared', await store.readStream('shared')).ok)
+})
+
 t.test('sqlite: faults give StoreUnavailableError and the store recovers', async t => {
   t.test('disk full (max_page_count)', async t => {
     const { store } = fresh(t)
