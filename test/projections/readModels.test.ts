@@ -142,7 +142,7 @@ t.test('sqlite read models commit without their own fsync and leave the store at
   const { mkdtempSync } = await import('node:fs')
   const { tmpdir } = await import('node:os')
   const { join } = await import('node:path')
-  const store = openSqliteEventStore(join(mkdtempSync(join(tmpdir(), 'gl-rm-')), 'rm.db'))
+  const store = openSqliteEventStore(join(mkdtempSync(join(tmpdir(), 'gl-rm-')), 'rm.db'), { durability: 'commit' })
   t.teardown(() => store.close())
   const rm = createSqliteReadModels(store.db)
   let inside: unknown
