@@ -166,7 +166,8 @@ function actorRef(actor: Actor): ActorRef {
  * only. `state.asOf` and `state.effectiveOn` are left for the caller to set.
  */
 export function applyToPlanState(state: PlanState | null, recorded: RecordedPlanEvent, options: PlanStateOptions): PlanState | null {
-  if (!recordedBy(recorded, options.asOf)) return state
+  // The plan catalogue passes each event's own recording time: the same string needs no parsing.
+  if (recorded.recordedAt !== options.asOf && !recordedBy(recorded, options.asOf)) return state
   const event = recorded.event
   if (event.type === 'PlanCreated') {
     if (state) {

@@ -147,27 +147,52 @@ interface Pending {
 
 type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown }
 
-function parseColumn(r: EventRow, column: 'data' | 'metadata'): Record<string, unknown> {
-  try {
-    return JSON.parse(r[column]) as Record<string, unknown>
-  } catch (error) {
-    throw new CorruptEventError(r.stream_id, r.version, r.position, `its ${column} is not valid JSON (${(error as Error).message})`)
-  }
-}
-
 function toStored(r: EventRow): StoredEvent {
   return {
     id: r.event_id,
     type: r.type,
     schemaVersion: r.schema_version,
-    data: parseColumn(r, 'data'),
-    metadata: parseColumn(r, 'metadata'),
+    data: parsePayload(r.data, 'data', r.stream_id, r.version, r.position),
+    metadata: parsePayload(r.metadata, 'metadata', r.stream_id, r.version, r.position),
     recordedAt: r.recorded_at,
     streamId: r.stream_id,
     version: r.version,
     position: r.position,
     hash: r.hash,
     prevHash: r.prev_hash,
+  }
+}
+
+/** The events columns in the order EventTuple holds them. */
+const EVENT_COLUMNS = 'position, stream_id, version, event_id, type, schema_version, data, metadata, recorded_at, hash, prev_hash'
+type EventTuple = [number, string, number, string, string, number, string, string, string, string, string]
+
+/**
+ * Reads return rows as arrays (better-sqlite3's raw mode): building an object per row with
+ * every column named cost as much again as the query itself in the rebuild profile.
+ */
+function tupleToStored(t: EventTuple): StoredEvent {
+  const [position, streamId, version, id, type, schemaVersion, data, metadata, recordedAt, hash, prevHash] = t
+  return {
+    id,
+    type,
+    schemaVersion,
+    data: parsePayload(data, 'data', streamId, version, position),
+    metadata: parsePayload(metadata, 'metadata', streamId, version, position),
+    recordedAt,
+    streamId,
+    version,
+    position,
+    hash,
+    prevHash,
+  }
+}
+
+function parsePayload(text: string, column: 'data' | 'metadata', streamId: string, version: number, position: number): Record<string, unknown> {
+  try {
+    return JSON.parse(text) as Record<string, unknown>
+  } catch (error) {
+    throw new CorruptEventError(streamId, version, position, `its ${column} is not valid JSON (${(error as Error).message})`)
   }
 }
 
@@ -308,10 +333,10 @@ export class SqliteEventStore implements EventStore {
         `SELECT version, hash, position FROM events WHERE stream_id = ? ORDER BY version DESC LIMIT 1`,
       ),
       eventById: db.prepare<[string], EventRow>(`SELECT * FROM events WHERE event_id = ?`),
-      readStream: db.prepare<[string, number, number, number], EventRow>(
-        `SELECT * FROM events WHERE stream_id = ? AND version >= ? AND version <= ? ORDER BY version LIMIT ?`,
-      ),
-      readAll: db.prepare<[number, number], EventRow>(`SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?`),
+      readStream: db
+        .prepare<[string, number, number, number], EventTuple>(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version >= ? AND version <= ? ORDER BY version LIMIT ?`)
+        .raw(true),
+      readAll: db.prepare<[number, number], EventTuple>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true),
       headPosition: db.prepare<[], { head: number }>(`SELECT COALESCE(MAX(position), 0) AS head FROM events`),
       idempotencyGet: db.prepare<[string], { key: string; fingerprint: string; response: string }>(
         `SELECT key, fingerprint, response FROM idempotency WHERE key = ?`,
@@ -524,7 +549,7 @@ export class SqliteEventStore implements EventStore {
     const from = options.fromVersion ?? 1
     const to = options.toVersion ?? Number.MAX_SAFE_INTEGER
     const limit = options.limit ?? -1
-    return this.read(() => this.stmt.readStream.all(streamId, from, to, limit < 0 ? -1 : limit).map(toStored))
+    return this.read(() => (this.stmt.readStream.all(streamId, from, to, limit < 0 ? -1 : limit) as unknown as EventTuple[]).map(tupleToStored))
   }
 
   streamVersion(streamId: string): Promise<number> {
@@ -533,7 +558,7 @@ export class SqliteEventStore implements EventStore {
 
   readAll({ after, limit }: ReadAllOptions): Promise<StoredEvent[]> {
     if (!Number.isFinite(after) || !Number.isFinite(limit)) return Promise.reject(new TypeError('readAll: after and limit must be numbers'))
-    return this.read(() => this.stmt.readAll.all(Math.floor(after), Math.max(0, Math.floor(limit))).map(toStored))
+    return this.read(() => (this.stmt.readAll.all(Math.floor(after), Math.max(0, Math.floor(limit))) as unknown as EventTuple[]).map(tupleToStored))
   }
 
   headPosition(): Promise<number> {
