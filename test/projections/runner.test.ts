@@ -101,6 +101,23 @@ for (const [kind, open] of kinds) {
     await store.close()
   })
 
+  t.test(`${kind}: under a stream of events commits linger, but a waiting reader is served at once`, async t => {
+    const { store, readModels } = open()
+    const count = counting()
+    const runner = startProjections(store, readModels, [count], { lingerMs: 60_000 })
+    t.equal(await runner.waitFor(0, 100), true)
+    await tokenEvent(store)
+    await new Promise(resolve => setTimeout(resolve, 50))
+    t.equal(runner.position(), 1, 'the first event after a quiet spell is committed at once')
+    for (let i = 0; i < 3; i++) await tokenEvent(store)
+    await new Promise(resolve => setTimeout(resolve, 50))
+    t.equal(runner.position(), 1, 'events right after a commit wait for the linger window')
+    t.equal(await runner.waitFor(4, 5000), true, 'a reader waiting for them flushes them without waiting the window out')
+    t.same(readModels.get('count', 'all'), { n: 4, positions: [1, 2, 3, 4] })
+    await runner.close()
+    await store.close()
+  })
+
   t.test(`${kind}: a failing apply commits nothing of its batch, is reported, and is retried from the checkpoint`, async t => {
     const { store, readModels } = open()
     for (let i = 0; i < 5; i++) await tokenEvent(store)
