@@ -37,6 +37,64 @@ export function canonicalJson(value: unknown): string {
   return out + '}'
 }
 
+/**
+ * canonicalJson for values JSON.stringify would write the same way: null when the value holds
+ * anything else (a Date or other class instance, toJSON, a function, a symbol, a bigint), so
+ * the caller can fall back to a JSON round trip. For such plain values the text is exactly
+ * canonicalJson(JSON.parse(JSON.stringify(value))).
+ */
+export function plainCanonicalJson(value: unknown): string | null {
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return JSON.stringify(value)
+    case 'undefined':
+      return 'null'
+    case 'object':
+      break
+    default:
+      return null
+  }
+  if (value === null) return 'null'
+  if (Array.isArray(value)) {
+    let out = '['
+    for (let i = 0; i < value.length; i++) {
+      const item = plainCanonicalJson(value[i])
+      if (item === null) return null
+      out += (i === 0 ? '' : ',') + item
+    }
+    return out + ']'
+  }
+  const proto = Object.getPrototypeOf(value)
+  if (proto !== Object.prototype && proto !== null) return null
+  const record = value as Record<string, unknown>
+  if (typeof record.toJSON === 'function') return null
+  const keys = Object.keys(record).sort()
+  let out = '{'
+  let first = true
+  for (const key of keys) {
+    const v = record[key]
+    if (v === undefined) continue
+    const item = plainCanonicalJson(v)
+    if (item === null) return null
+    out += (first ? '' : ',') + JSON.stringify(key) + ':' + item
+    first = false
+  }
+  return out + '}'
+}
+
+/**
+ * eventHash for an event whose data and metadata are given as their canonical JSON texts (as
+ * prepareAppend makes them): the same bytes, without walking the payload again.
+ */
+export function eventHashOfCanonical(prevHash: string, streamId: string, version: number, event: NewEvent, dataJson: string, metadataJson: string): string {
+  const content =
+    `{"data":${dataJson},"id":${JSON.stringify(event.id)},"metadata":${metadataJson},"recordedAt":${JSON.stringify(event.recordedAt)},` +
+    `"schemaVersion":${JSON.stringify(event.schemaVersion)},"streamId":${JSON.stringify(streamId)},"type":${JSON.stringify(event.type)},"version":${JSON.stringify(version)}}`
+  return createHash('sha256').update(`${prevHash}\n${content}`).digest('hex')
+}
+
 /** The hash of one event: sha256 over the previous hash, a newline and the event's canonical content. */
 export function eventHash(prevHash: string, streamId: string, version: number, event: NewEvent): string {
   // The envelope's keys in sorted order, written out: canonicalJson of the envelope object, byte for byte.

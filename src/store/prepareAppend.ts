@@ -1,13 +1,22 @@
-// The append rules every adapter applies before writing: validates the events, round-trips
-// data and metadata through JSON (what is stored and hashed is exactly what a reader gets
-// back), and checks the idempotency record. Adapters then check versions and write.
+// The append rules every adapter applies before writing: validates the events, writes data and
+// metadata as canonical JSON (sorted keys; what is stored and hashed is exactly what a reader
+// gets back), and checks the idempotency record. Adapters then check versions and write.
 import { DuplicateEventError, type AppendOptions, type NewEvent } from './eventStore.js'
+import { canonicalJson, plainCanonicalJson } from './hashChain.js'
 
-/** An event as it will be stored: content after a JSON round trip, plus its JSON text. */
+/**
+ * An event as it will be stored: its content as a reader will get it back, and the canonical
+ * JSON text of its data and metadata (canonicalJson of that content, byte for byte).
+ */
 export interface PreparedEvent {
   event: NewEvent
   dataJson: string
   metadataJson: string
+}
+
+/** The canonical JSON text of a payload as JSON would carry it: plain values directly, others through a JSON round trip. */
+function canonicalPayload(value: Record<string, unknown>): string {
+  return plainCanonicalJson(value) ?? canonicalJson(JSON.parse(JSON.stringify(value)))
 }
 
 export interface PreparedAppend {
@@ -22,8 +31,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Validates an append's arguments and round-trips every payload through JSON, so the hash is
- * computed over exactly what a reader will get back. Throws TypeError on malformed input.
+ * Validates an append's arguments and writes every payload as canonical JSON, parsed back for
+ * the event, so the hash is computed over exactly what a reader will get back. Throws
+ * TypeError on malformed input.
  */
 export function prepareAppend(streamId: string, events: NewEvent[], options: AppendOptions): PreparedAppend {
   if (typeof streamId !== 'string' || streamId.length === 0) throw new TypeError('streamId must be a non-empty string')
@@ -44,8 +54,8 @@ export function prepareAppend(streamId: string, events: NewEvent[], options: App
     if (!isPlainObject(e.data)) throw new TypeError(`event ${i}: data must be an object`)
     if (!isPlainObject(e.metadata)) throw new TypeError(`event ${i}: metadata must be an object`)
     if (typeof e.recordedAt !== 'string' || Number.isNaN(Date.parse(e.recordedAt))) throw new TypeError(`event ${i}: recordedAt must be an ISO 8601 instant`)
-    const dataJson = JSON.stringify(e.data)
-    const metadataJson = JSON.stringify(e.metadata)
+    const dataJson = canonicalPayload(e.data)
+    const metadataJson = canonicalPayload(e.metadata)
     return {
       event: {
         id: e.id,

@@ -3,7 +3,8 @@
 import t from 'tap'
 import fc from 'fast-check'
 import { createHash } from 'node:crypto'
-import { canonicalJson, eventHash, GENESIS_HASH } from '../../src/store/hashChain.js'
+import { canonicalJson, eventHash, eventHashOfCanonical, GENESIS_HASH } from '../../src/store/hashChain.js'
+import { prepareAppend } from '../../src/store/prepareAppend.js'
 import type { NewEvent } from '../../src/store/eventStore.js'
 
 function referenceCanonicalJson(value: unknown): string {
@@ -74,5 +75,22 @@ t.test('eventHash equals the reference for any event, including ones missing fie
       t.equal(eventHash(prev, streamId, version, e as NewEvent), referenceEventHash(prev, streamId, version, e as NewEvent))
     }),
     { numRuns: 500 },
+  )
+})
+
+t.test('prepareAppend writes canonical JSON whose hash equals the hash of the event a reader gets back', async t => {
+  // Payloads with the values JSON treats specially: Dates and toJSON, functions, -0, NaN, holes.
+  const special = fc.constantFrom<unknown>(new Date(0), { toJSON: () => 'custom' }, () => 1, -0, Number.NaN, Number.POSITIVE_INFINITY, [undefined, 1], Object.create(null))
+  const value = fc.oneof({ weight: 4, arbitrary: payload }, { weight: 1, arbitrary: special })
+  const data = fc.dictionary(fc.string(), fc.oneof(value, fc.dictionary(fc.string(), value, { maxKeys: 3 }), fc.array(value, { maxLength: 3 })), { maxKeys: 5 })
+  fc.assert(
+    fc.property(data, fc.string({ minLength: 1 }), fc.nat(), (d, streamId, version) => {
+      const input: NewEvent = { id: 'e-1', type: 'T', schemaVersion: 1, data: d, metadata: { actor: { role: 'admin' }, at: new Date(5) }, recordedAt: '2026-11-23T12:00:00.000Z' }
+      const [p] = prepareAppend(streamId, [input], { expectedVersion: 'any' }).events
+      t.equal(p.dataJson, referenceCanonicalJson(JSON.parse(JSON.stringify(d))), 'the canonical form of the JSON round trip')
+      t.same(JSON.parse(p.dataJson), p.event.data, 'the event carries what the text says')
+      t.equal(eventHashOfCanonical(GENESIS_HASH, streamId, version + 1, p.event, p.dataJson, p.metadataJson), referenceEventHash(GENESIS_HASH, streamId, version + 1, p.event))
+    }),
+    { numRuns: 300 },
   )
 })

@@ -85,6 +85,8 @@ t.test('sqlite: pragmas', async t => {
   t.teardown(() => full.close())
   t.equal(full.db.pragma('synchronous', { simple: true }), 2, "synchronous = FULL with durability 'commit'")
   t.equal(store.db.pragma('busy_timeout', { simple: true }), 1234, 'busy_timeout from the options')
+  t.equal(store.db.pragma('wal_autocheckpoint', { simple: true }), 4000, 'checkpoints every 4000 WAL pages')
+  t.equal(store.db.pragma('journal_size_limit', { simple: true }), 4000 * 4096 * 2, 'the WAL file is cut back after a checkpoint')
   t.equal(store.db.pragma('foreign_keys', { simple: true }), 1, 'foreign keys on')
 })
 
