@@ -15,26 +15,7 @@ export const GENESIS_HASH = '0'.repeat(64)
  * depend on them (test/store/hashChain.test.ts holds it to a reference implementation).
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    if (value === undefined) return 'null'
-    return JSON.stringify(value)
-  }
-  if (Array.isArray(value)) {
-    let out = '['
-    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i])
-    return out + ']'
-  }
-  const record = value as Record<string, unknown>
-  const keys = Object.keys(record).sort()
-  let out = '{'
-  let first = true
-  for (const key of keys) {
-    const v = record[key]
-    if (v === undefined) continue
-    out += (first ? '' : ',') + JSON.stringify(key) + ':' + canonicalJson(v)
-    first = false
-  }
-  return out + '}'
+  return canonical(value, false) as string
 }
 
 /**
@@ -44,39 +25,39 @@ export function canonicalJson(value: unknown): string {
  * canonicalJson(JSON.parse(JSON.stringify(value))).
  */
 export function plainCanonicalJson(value: unknown): string | null {
-  switch (typeof value) {
-    case 'string':
-    case 'number':
-    case 'boolean':
-      return JSON.stringify(value)
-    case 'undefined':
-      return 'null'
-    case 'object':
-      break
-    default:
-      return null
+  return canonical(value, true)
+}
+
+/** Null only when `plain` is asked for and the value is not plain JSON. */
+function canonical(value: unknown, plain: boolean): string | null {
+  if (value === null || typeof value !== 'object') {
+    if (value === undefined) return 'null'
+    const kind = typeof value
+    if (plain && kind !== 'string' && kind !== 'number' && kind !== 'boolean') return null
+    // Not plain: a function or symbol gives undefined here, written as such (the first implementation's bytes).
+    return JSON.stringify(value)
   }
-  if (value === null) return 'null'
   if (Array.isArray(value)) {
     let out = '['
     for (let i = 0; i < value.length; i++) {
-      const item = plainCanonicalJson(value[i])
+      const item = canonical(value[i], plain)
       if (item === null) return null
       out += (i === 0 ? '' : ',') + item
     }
     return out + ']'
   }
-  const proto = Object.getPrototypeOf(value)
-  if (proto !== Object.prototype && proto !== null) return null
   const record = value as Record<string, unknown>
-  if (typeof record.toJSON === 'function') return null
+  if (plain) {
+    const proto = Object.getPrototypeOf(record)
+    if ((proto !== Object.prototype && proto !== null) || typeof record.toJSON === 'function') return null
+  }
   const keys = Object.keys(record).sort()
   let out = '{'
   let first = true
   for (const key of keys) {
     const v = record[key]
     if (v === undefined) continue
-    const item = plainCanonicalJson(v)
+    const item = canonical(v, plain)
     if (item === null) return null
     out += (first ? '' : ',') + JSON.stringify(key) + ':' + item
     first = false
