@@ -58,28 +58,8 @@ async function run(): Promise<BenchResult> {
     // The profile is written on a clean exit, so the server is stopped with SIGTERM below.
   })
   try {
-    log(`http: seeding ${PLANS} plans × ${ACTIONS_PER_PLAN} actions`)
-    const plans: SeededPlan[] = []
-    for (let i = 0; i < PLANS; i++) plans.push(await seedPlanOverHttp(server.url, ACTIONS_PER_PLAN, `Partnership ${i + 1} DAAT`))
-    const provider = await call(server.url, 'POST', '/v1/tokens', { role: 'provider', owners: ['CNWL'], label: 'bench' })
-    if (provider.status !== 201) throw new Error(`token: ${provider.status} ${provider.text}`)
-    const providerToken = provider.json().token as string
-    const targets = plans.flatMap(p => p.actionIds.map(a => `/v1/plans/${p.planId}/actions/${a}/progress`))
+    const { targets, progress, providerToken } = await seedForProgress(server.url)
     const versionsBefore = await planVersions(server.url)
-
-    let n = 0
-    const progress: autocannon.RequestSpec[] = [
-      {
-        method: 'POST',
-        setupRequest: req => {
-          n++
-          req.path = targets[n % targets.length]
-          req.body = JSON.stringify({ effectiveDate: '2008-09-30', note: `Bench report ${n}: two more staff trained`, status: 'in_progress', percentComplete: n % 101 })
-          return req
-        },
-      },
-    ]
-    const jsonHeaders = { 'content-type': 'application/json' }
     const helloBody = JSON.stringify({ effectiveDate: '2008-09-30', note: 'Bench report 1: two more staff trained', status: 'in_progress', percentComplete: 50 })
     const helloRequests: autocannon.RequestSpec[] = [{ method: 'POST', path: '/hello', body: helloBody }]
 
@@ -98,6 +78,12 @@ async function run(): Promise<BenchResult> {
       acknowledged += r.ok
       ours.push(r)
     }
+    // Context for the notes, not the ratio: the same server on a route that does no work, and
+    // the same load on a server whose store is memory (no SQLite, nothing durable).
+    log(`http: context: GET /health on the same server (${SECONDS} s)`)
+    const health = summarise(await hammer(server.url, [{ method: 'GET', path: '/health' }], {}, SECONDS), 200)
+    log(`http: context: ReportProgress on a memory-store server (${SECONDS} s after a 2 s warm-up)`)
+    const memory = await memoryStoreRound()
     // Every 201 must be one stored event: the plans' versions grew by exactly the acknowledged count.
     const versionsAfter = await planVersions(server.url)
     const recorded = [...versionsAfter].reduce((sum, [id, v]) => sum + v - (versionsBefore.get(id) ?? 0), 0)
@@ -119,17 +105,56 @@ async function run(): Promise<BenchResult> {
           met: ratio >= 0.3 && p99 < 50,
           notes: [
             `${ROUNDS} alternating ${SECONDS} s rounds per server after a 2 s warm-up each; figures are the mean of the rounds' average req/s and the worst round's p99. Hello-world: ${baseline.map(b => `${fmt(b.requestsPerSecond)} req/s p99 ${b.p99Ms} ms`).join('; ')}. Ours: ${ours.map(o => `${fmt(o.requestsPerSecond)} req/s p50 ${o.p50Ms} ms p99 ${o.p99Ms} ms`).join('; ')}.`,
-            `Ours: \`gridledger serve\` on a SQLite file (WAL, synchronous=FULL: each 201 follows the fsync of its group commit), GRIDLEDGER_RATE_LIMIT=0, LOG_LEVEL=info (one log line per request), a provider token owning every action; POSTs rotate over ${targets.length} actions in ${PLANS} plans. Body ${helloBody.length} bytes for both servers.`,
+            `Ours: \`gridledger serve\` on a SQLite file (WAL; each 201 follows the fdatasync that covers its group commit), GRIDLEDGER_RATE_LIMIT=0, LOG_LEVEL=info (one log line per request), a provider token owning every action; POSTs rotate over ${targets.length} actions in ${PLANS} plans. Body ${helloBody.length} bytes for both servers.`,
+            `Where the time goes (context, same run): GET /health on the same server, a route that touches no store, ran at ${fmt(health.requestsPerSecond)} req/s, ${(health.requestsPerSecond / base).toFixed(2)} of hello-world; ReportProgress on a server whose store is memory (no SQLite, no fsync, nothing durable) ran at ${fmt(memory.requestsPerSecond)} req/s, ${(memory.requestsPerSecond / base).toFixed(2)} of hello-world, against ${ratio.toFixed(2)} on SQLite. See the profile section below.`,
             `Check: ${fmt(acknowledged)} requests answered 201 and the plans' versions grew by ${fmt(recorded)} events (${recorded >= acknowledged && recorded - acknowledged <= inFlightAtStops ? `the ${fmt(recorded - acknowledged)} more are requests in flight when autocannon stopped, at most ${CONNECTIONS} per run: it drops them uncounted` : 'MISMATCH: more 201s than events, or more unanswered than connections'}). ${others.length ? `Other answers: ${others.map(([c, k]) => `${c} ×${k}`).join(', ')}.` : 'No other status.'} Errors ${ours.reduce((s, o) => s + o.errors, 0)}, timeouts ${ours.reduce((s, o) => s + o.timeouts, 0)}.`,
           ],
         },
       ],
-      raw: { baseline, ours, acknowledged, recorded },
+      raw: { baseline, ours, acknowledged, recorded, health, memory },
     }
   } finally {
     hello.kill('SIGTERM')
     await server.kill('SIGTERM')
     dir.remove()
+  }
+}
+
+const jsonHeaders = { 'content-type': 'application/json' }
+
+/** Seeds PLANS plans over HTTP and a provider token owning every action; the ReportProgress load over them. */
+async function seedForProgress(url: string): Promise<{ targets: string[]; progress: autocannon.RequestSpec[]; providerToken: string }> {
+  log(`http: seeding ${PLANS} plans × ${ACTIONS_PER_PLAN} actions`)
+  const plans: SeededPlan[] = []
+  for (let i = 0; i < PLANS; i++) plans.push(await seedPlanOverHttp(url, ACTIONS_PER_PLAN, `Partnership ${i + 1} DAAT`))
+  const provider = await call(url, 'POST', '/v1/tokens', { role: 'provider', owners: ['CNWL'], label: 'bench' })
+  if (provider.status !== 201) throw new Error(`token: ${provider.status} ${provider.text}`)
+  const targets = plans.flatMap(p => p.actionIds.map(a => `/v1/plans/${p.planId}/actions/${a}/progress`))
+  let n = 0
+  const progress: autocannon.RequestSpec[] = [
+    {
+      method: 'POST',
+      setupRequest: req => {
+        n++
+        req.path = targets[n % targets.length]
+        req.body = JSON.stringify({ effectiveDate: '2008-09-30', note: `Bench report ${n}: two more staff trained`, status: 'in_progress', percentComplete: n % 101 })
+        return req
+      },
+    },
+  ]
+  return { targets, progress, providerToken: provider.json().token as string }
+}
+
+/** One round of the same load against `gridledger serve` on the memory store. */
+async function memoryStoreRound(): Promise<Load> {
+  const server = await startServer({ store: 'memory:', dropLogAfterStart: true })
+  try {
+    const { progress, providerToken } = await seedForProgress(server.url)
+    const headers = { ...jsonHeaders, authorization: `Bearer ${providerToken}` }
+    await hammer(server.url, progress, headers, 2)
+    return summarise(await hammer(server.url, progress, headers, SECONDS), 201)
+  } finally {
+    await server.kill('SIGTERM')
   }
 }
 
