@@ -104,3 +104,24 @@ t.test('read-your-writes: the catalogue shows a command as soon as it is acknowl
     t.ok(list.items.some((p: { id: string; version: number }) => p.id === f.planId && p.version === 4), `plan ${i + 1} listed at its version`)
   }
 })
+
+t.test('every response carries the security headers, errors and the docs page included', async t => {
+  const h = await startHarness()
+  t.teardown(() => h.close())
+  const answers = [
+    await h.request({ method: 'GET', url: '/health', token: null }),
+    await h.request({ method: 'GET', url: '/v1/plans', token: null }),
+    await h.request({ method: 'GET', url: '/no/such/route', token: null }),
+    await h.request({ method: 'GET', url: '/v1/plans' }),
+  ]
+  t.same(answers.map(a => a.statusCode), [200, 401, 404, 200])
+  for (const a of answers) {
+    t.match(a.headers['content-security-policy'], /default-src 'self'/, `CSP on a ${a.statusCode}`)
+    t.match(a.headers['content-security-policy'], /script-src 'self'/)
+    t.equal(a.headers['x-content-type-options'], 'nosniff')
+    t.equal(a.headers['x-frame-options'], 'SAMEORIGIN')
+    t.match(a.headers['strict-transport-security'], /max-age=\d+/)
+    t.equal(a.headers['referrer-policy'], 'no-referrer')
+    t.equal(a.headers['cross-origin-opener-policy'], 'same-origin')
+  }
+})
