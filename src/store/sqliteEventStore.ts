@@ -3,8 +3,8 @@
 //
 // Durability: an append is acknowledged only once its COMMIT is on disk. Group commit: appends
 // arriving while a flush is pending are queued and written together in ONE transaction (flushed
-// on setImmediate), each inside its own savepoint so one append's conflict does not abort its
-// neighbours. A failed BEGIN/COMMIT (disk full, read-only, I/O error, busy…) rejects every
+// on setImmediate); an append that writes more than one row does so inside its own savepoint, so
+// one append's conflict does not abort its neighbours. A failed BEGIN/COMMIT (disk full, read-only, I/O error, busy…) rejects every
 // append of the batch with StoreUnavailableError; nothing of the batch is stored, and the next
 // batch tries afresh.
 //
@@ -334,7 +334,11 @@ export class SqliteEventStore implements EventStore {
     return this.database
   }
 
-  /** Runs fn in one immediate transaction on the store's connection (nested calls use savepoints). */
+  /**
+   * Runs fn in one immediate transaction on the store's connection (nested calls use savepoints).
+   * For derived data: with 'wal-fsync' its commit is synced by the next append's fdatasync or
+   * the next checkpoint, not before it returns.
+   */
   transaction<T>(fn: () => T): T {
     return this.database.transaction(fn).immediate()
   }
