@@ -19,7 +19,7 @@
 // fdatasync is not retried (after one, the kernel may have dropped the dirty pages): the store
 // refuses further appends until it is reopened. 'commit' keeps synchronous=FULL on the thread.
 import Database from 'better-sqlite3'
-import { closeSync, fdatasync, mkdirSync, openSync } from 'node:fs'
+import { closeSync, existsSync, fdatasync, fdatasyncSync, mkdirSync, openSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import {
   CorruptEventError,
@@ -250,10 +250,13 @@ export class SqliteEventStore implements EventStore {
   /** Commits made, and how many of them are known to be on disk. */
   private committed = 0
   private synced = 0
+  /** Highest event position committed, and highest known to be on disk (every lower one is too). */
+  private committedPosition = 0
+  private durablePosition = 0
   private syncing = false
   private syncFailure: StoreUnavailableError | null = null
   /** Batches committed but not yet synced, in commit order, with how to settle them. */
-  private unsynced: Array<{ commit: number; settle(): void; fail(error: unknown): void }> = []
+  private unsynced: Array<{ commit: number; position: number; settle(): void; fail(error: unknown): void }> = []
   /** Readers waiting for a commit they saw to be synced. */
   private durableWaiters: Array<{ commit: number; resolve(): void; reject(error: unknown): void }> = []
   private readonly appendInSavepoint: (p: PreparedAppend) => AppendResult
@@ -300,6 +303,14 @@ export class SqliteEventStore implements EventStore {
     }
     this.database = db
     this.stmt = this.prepareStatements()
+    if (this.walSync) {
+      try {
+        this.syncAtOpen()
+      } catch (error) {
+        db.close()
+        throw new StoreUnavailableError(`cannot open SQLite event store at ${path}: syncing its WAL failed: ${describe(error)}`, error)
+      }
+    }
     this.appendInSavepoint = db.transaction((p: PreparedAppend) => this.appendOne(p))
     this.writeBatch = db.transaction((batch: Pending[], outcomes: Outcome[]) => {
       this.batchHeads.clear()
@@ -512,8 +523,9 @@ export class SqliteEventStore implements EventStore {
       if (wrote) this.hub.notify()
     }
     if (!this.walSync) return settle()
+    for (const o of outcomes) if (o.ok && !o.result.duplicate && o.result.events.length > 0) this.committedPosition = Math.max(this.committedPosition, o.result.position)
     this.committed++
-    this.unsynced.push({ commit: this.committed, settle, fail: error => batch.forEach(p => p.reject(error)) })
+    this.unsynced.push({ commit: this.committed, position: this.committedPosition, settle, fail: error => batch.forEach(p => p.reject(error)) })
     this.syncWal()
   }
 
@@ -533,7 +545,11 @@ export class SqliteEventStore implements EventStore {
       this.syncing = false
       if (error) return this.failSync(error)
       this.synced = target
-      while (this.unsynced.length > 0 && this.unsynced[0].commit <= target) this.unsynced.shift()!.settle()
+      while (this.unsynced.length > 0 && this.unsynced[0].commit <= target) {
+        const done = this.unsynced.shift()!
+        this.durablePosition = done.position
+        done.settle()
+      }
       this.durableWaiters = this.durableWaiters.filter(w => (w.commit <= target ? (w.resolve(), false) : true))
       this.syncWal()
     })
@@ -553,8 +569,29 @@ export class SqliteEventStore implements EventStore {
     return new Promise((resolve, reject) => this.durableWaiters.push({ commit: this.committed, resolve, reject }))
   }
 
-  /** Runs a read now and answers once everything it could see is on disk. */
-  private read<T>(fn: () => T): Promise<T> {
+  /**
+   * What is stored when the store opens counts as durable: commits a previous process made but
+   * had not synced when it died are visible now, so they are synced before anything is read.
+   */
+  private syncAtOpen(): void {
+    const wal = `${this.path}-wal`
+    if (existsSync(wal)) {
+      const fd = openSync(wal, 'r')
+      try {
+        fdatasyncSync(fd)
+      } finally {
+        closeSync(fd)
+      }
+    }
+    this.committedPosition = this.durablePosition = this.stmt.headPosition.get()?.head ?? 0
+  }
+
+  /**
+   * Runs a read now and answers once everything it saw is on disk: at once when nothing is
+   * waiting for a sync, or when `durableAlready` says the value shows nothing unsynced (events
+   * at or below the durable position, a record not found); else after the next sync.
+   */
+  private read<T>(fn: () => T, durableAlready: (value: T) => boolean = () => false): Promise<T> {
     if (!this.database.open) return Promise.reject(new StoreUnavailableError('event store is closed'))
     let value: T
     try {
@@ -563,14 +600,17 @@ export class SqliteEventStore implements EventStore {
       if (this.isStoreFault(error)) return Promise.reject(new StoreUnavailableError(`event store read failed: ${describe(error)}`, error))
       return Promise.reject(error)
     }
-    return this.synced === this.committed ? Promise.resolve(value) : this.durable().then(() => value)
+    return this.synced === this.committed || durableAlready(value) ? Promise.resolve(value) : this.durable().then(() => value)
   }
+
+  /** Events read in position order are durable when the last one is. */
+  private readonly eventsDurable = (events: StoredEvent[]): boolean => events.length === 0 || events[events.length - 1].position <= this.durablePosition
 
   readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
     const from = options.fromVersion ?? 1
     const to = options.toVersion ?? Number.MAX_SAFE_INTEGER
     const limit = options.limit ?? -1
-    return this.read(() => (this.stmt.readStream.all(streamId, from, to, limit < 0 ? -1 : limit) as unknown as EventTuple[]).map(tupleToStored))
+    return this.read(() => (this.stmt.readStream.all(streamId, from, to, limit < 0 ? -1 : limit) as unknown as EventTuple[]).map(tupleToStored), this.eventsDurable)
   }
 
   streamVersion(streamId: string): Promise<number> {
@@ -579,11 +619,11 @@ export class SqliteEventStore implements EventStore {
 
   readAll({ after, limit }: ReadAllOptions): Promise<StoredEvent[]> {
     if (!Number.isFinite(after) || !Number.isFinite(limit)) return Promise.reject(new TypeError('readAll: after and limit must be numbers'))
-    return this.read(() => (this.stmt.readAll.all(Math.floor(after), Math.max(0, Math.floor(limit))) as unknown as EventTuple[]).map(tupleToStored))
+    return this.read(() => (this.stmt.readAll.all(Math.floor(after), Math.max(0, Math.floor(limit))) as unknown as EventTuple[]).map(tupleToStored), this.eventsDurable)
   }
 
   headPosition(): Promise<number> {
-    return this.read(() => this.stmt.headPosition.get()?.head ?? 0)
+    return this.read(() => this.stmt.headPosition.get()?.head ?? 0, head => head <= this.durablePosition)
   }
 
   subscribe(options: SubscribeOptions): Subscription {
@@ -621,7 +661,7 @@ export class SqliteEventStore implements EventStore {
     return this.read(() => {
       const row = this.stmt.idempotencyGet.get(key)
       return row ? { key: row.key, fingerprint: row.fingerprint, response: JSON.parse(row.response) as unknown } : null
-    })
+    }, record => record === null)
   }
 
   /**
@@ -637,7 +677,7 @@ export class SqliteEventStore implements EventStore {
   async ping(): Promise<void> {
     await this.read(() => {
       if (this.stmt.ping.get()?.ok !== 1) throw new StoreUnavailableError('event store did not answer')
-    })
+    }, () => true)
   }
 
   /** Writes what is queued, stops the subscriptions, closes the database. Idempotent. */

@@ -148,8 +148,13 @@ t.test("sqlite: 'wal-fsync' acknowledges and shows a commit only after the WAL's
   t.same(settled, [], 'nothing acknowledged before its sync')
   let read: number | null = null
   void store.streamVersion('w').then(v => (read = v))
+  let events: number | null = null
+  void store.readAll({ after: 0, limit: 10 }).then(e => (events = e.length))
   await new Promise(resolve => setTimeout(resolve, 10))
   t.equal(read, null, 'a read waits until what it saw is synced')
+  t.equal(events, null, 'so does a read of unsynced events')
+  t.same(await store.readStream('quiet'), [], 'a read that saw nothing unsynced answers at once')
+  t.equal(await store.findIdempotency('no-such-key'), null, 'so does an idempotency lookup that finds nothing')
   syncs.shift()!(null)
   await Promise.all([a, b])
   t.same(settled, ['a1', 'b2'], 'the first sync settles the first batch only')
@@ -160,6 +165,25 @@ t.test("sqlite: 'wal-fsync' acknowledges and shows a commit only after the WAL's
   t.same(settled, ['a1', 'b2', 'c3'])
   await new Promise(resolve => setImmediate(resolve))
   t.equal(read, 3)
+  t.equal(events, 3)
+  // Now durable: events at or below the synced position answer at once even while a new commit syncs.
+  const d = store.append('w', [newEvent('D')], { expectedVersion: 3 })
+  await new Promise(resolve => setTimeout(resolve, 10))
+  t.equal(syncs.length, 1, 'a sync is pending')
+  t.equal((await store.readAll({ after: 0, limit: 3 })).length, 3, 'synced events are read without waiting for it')
+  t.equal((await store.readStream('w', { toVersion: 3 })).length, 3)
+  syncs.shift()!(null)
+  t.equal((await d).version, 4)
+})
+
+t.test("sqlite: 'wal-fsync' syncs what an earlier process committed before reading it", async t => {
+  const { store, path } = fresh(t)
+  await store.append('p', [newEvent('P')], { expectedVersion: 0 })
+  const synced: number[] = []
+  const second = openSqliteEventStore(path, { syncFile: (fd, done) => (synced.push(fd), done(null)) })
+  t.teardown(() => second.close())
+  t.equal((await second.readAll({ after: 0, limit: 10 })).length, 1, 'what was there at open reads at once')
+  t.same(synced, [], 'the sync at open is its own, before any append')
 })
 
 t.test("sqlite: 'wal-fsync' after a failed fdatasync refuses appends until reopened", async t => {
