@@ -136,7 +136,7 @@ t.test('sqlite read models live in the given database, created idempotently, and
   db.close()
 })
 
-t.test('sqlite read models commit without their own fsync and leave the store at synchronous=FULL', async t => {
+t.test("sqlite read models commit without their own fsync and leave the store's own setting as it was", async t => {
   const { openSqliteEventStore } = await import('../../src/store/sqliteEventStore.js')
   const { createSqliteReadModels } = await import('../../src/projections/readModels.js')
   const { mkdtempSync } = await import('node:fs')
@@ -155,4 +155,9 @@ t.test('sqlite read models commit without their own fsync and leave the store at
   t.throws(() => rm.transaction(() => { throw new Error('boom') }))
   t.equal(store.db.pragma('synchronous', { simple: true }), 2, 'FULL again after a failed transaction')
   t.same(rm.get('c', 'k'), { a: 1 })
+  // A 'wal-fsync' store runs at NORMAL itself and stays there.
+  const walStore = openSqliteEventStore(join(mkdtempSync(join(tmpdir(), 'gl-rm-')), 'rm.db'))
+  t.teardown(() => walStore.close())
+  createSqliteReadModels(walStore.db).transaction(tx => tx.put('c', 'k', { b: 2 }))
+  t.equal(walStore.db.pragma('synchronous', { simple: true }), 1, 'NORMAL, as the wal-fsync store set it')
 })
