@@ -8,9 +8,7 @@ import { openGridLedger, rebuildReadModels } from '../app/gridledger.js'
 import { ROLES } from '../app/tokens.js'
 import { loadConfig } from '../config.js'
 import { listPlans } from '../projections/planCatalogue.js'
-import { planStreamId } from '../projections/recordedEvent.js'
 import { openStore } from '../store/openStore.js'
-import { checkStreamIntegrity } from '../store/integrity.js'
 import { serve } from '../server.js'
 
 const CLI_PRINCIPAL: Principal = { tokenId: null, role: 'admin', label: 'cli', owners: [] }
@@ -105,7 +103,7 @@ export async function main(argv: string[], out: Out = l => process.stdout.write(
         let bad = 0
         const verdicts = []
         for (const id of ids) {
-          const verdict = await checkStreamIntegrity(ledger.store, planStreamId(id))
+          const verdict = await ledger.plans.integrity(id)
           verdicts.push({ planId: id, ...verdict })
           if (!verdict.ok) bad++
           if (!values.json) out(verdict.ok ? `ok   plan ${id}: ${verdict.events} events` : `FAIL plan ${id}: position ${verdict.firstBadPosition}: ${verdict.detail}`)

@@ -17,6 +17,12 @@ export interface CatalogueEntry {
   version: number
   /** Owners of the plan's live actions (first spelling of each, case-insensitively distinct). */
   ownerLabels: string[]
+  /**
+   * Hash of the last event applied (at `version`): a second witness of the chain's head, so an
+   * integrity check notices events cut off the end, or a tail re-chained after an edit, which
+   * the chain alone cannot show. Absent in entries written before it was recorded.
+   */
+  headHash?: string
 }
 
 export interface CatalogueEntryWithState extends CatalogueEntry {
@@ -56,6 +62,7 @@ export const planCatalogueProjection: Projection = {
       title: next.title,
       version: next.version,
       ownerLabels: previous ? previous.ownerLabels : ownerLabelsOf(next),
+      headHash: event.hash,
     }
     tx.put(PLANS_COLLECTION, planId, entry)
   },

@@ -1,7 +1,9 @@
 // Tamper evidence: the SQLite file is edited behind gridledger's back through a separate
 // better-sqlite3 connection — a flipped byte, a deleted event, two events reordered, a payload
-// edited (with and without recomputing its own hash) — and both GET /v1/plans/{id}/integrity and
-// `gridledger verify --json` must report the plan as not ok, at the right position.
+// edited (with and without recomputing its own hash), the last events cut off, a tail re-hashed
+// after an edit — and both GET /v1/plans/{id}/integrity and `gridledger verify --json` must
+// report the plan as not ok, at the right position. The last two are caught by the plan
+// catalogue's record of the chain's head, not by the chain itself.
 import Database from 'better-sqlite3'
 import t, { type Test } from 'tap'
 import { spawn } from 'node:child_process'
@@ -98,6 +100,43 @@ const CASES: Case[] = [
       return 3
     },
   },
+  {
+    name: 'the last event deleted',
+    tamper(db, streamId) {
+      db.prepare('DELETE FROM events WHERE stream_id = ? AND version = 8').run(streamId)
+      // The chain of 1..7 still holds; the plan catalogue saw 8.
+      return 8
+    },
+  },
+  {
+    name: 'every event of the plan deleted',
+    tamper(db, streamId) {
+      db.prepare('DELETE FROM events WHERE stream_id = ?').run(streamId)
+      return 1
+    },
+  },
+  {
+    name: 'a payload edited and the chain re-hashed from there to the end',
+    tamper(db, streamId) {
+      let prev = row(db, streamId, 7).prev_hash
+      for (const version of [7, 8]) {
+        const r = row(db, streamId, version)
+        const data = version === 7 ? { ...(JSON.parse(r.data) as Record<string, unknown>), note: 'nothing to report' } : (JSON.parse(r.data) as Record<string, unknown>)
+        const hash = eventHash(prev, streamId, version, {
+          id: r.event_id,
+          type: r.type,
+          schemaVersion: r.schema_version,
+          data,
+          metadata: JSON.parse(r.metadata) as Record<string, unknown>,
+          recordedAt: r.recorded_at,
+        })
+        db.prepare('UPDATE events SET data = ?, hash = ?, prev_hash = ? WHERE position = ?').run(canonicalJson(data), hash, prev, r.position)
+        prev = hash
+      }
+      // The chain verifies on its own; the catalogue's record of event 8's hash does not match.
+      return 8
+    },
+  },
 ]
 
 function verifyCli(dbPath: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -129,6 +168,8 @@ async function checkCases(t: Test, cases: Case[]): Promise<void> {
   const ids: string[] = []
   for (let i = 0; i < cases.length; i++) ids.push(await planOfEight(h))
 
+  // The plan catalogue (the head's second witness) has applied every event before anything is touched.
+  t.ok(await h.ledger.projections.waitFor(await h.store.headPosition(), 5000), 'projections caught up')
   // Every plan checks before anything is touched.
   for (const id of [control, ...ids]) {
     const res = await h.request({ method: 'GET', url: `/v1/plans/${id}/integrity` })
