@@ -34,6 +34,30 @@ interface Case {
 const row = (db: Database.Database, streamId: string, version: number) =>
   db.prepare('SELECT * FROM events WHERE stream_id = ? AND version = ?').get(streamId, version) as Row
 
+/** The hash a forger would give a row carrying `data` after `prevHash`. */
+function rehash(r: Row, data: Record<string, unknown>, prevHash: string): string {
+  return eventHash(prevHash, r.stream_id, r.version, {
+    id: r.event_id,
+    type: r.type,
+    schemaVersion: r.schema_version,
+    data,
+    metadata: JSON.parse(r.metadata) as Record<string, unknown>,
+    recordedAt: r.recorded_at,
+  })
+}
+
+/** Deletes one version of the plan's stream, or all of it; `reported` is the position to be named. */
+function deleting(name: string, version: number | 'all', reported: number): Case {
+  return {
+    name,
+    tamper(db, streamId) {
+      if (version === 'all') db.prepare('DELETE FROM events WHERE stream_id = ?').run(streamId)
+      else db.prepare('DELETE FROM events WHERE stream_id = ? AND version = ?').run(streamId, version)
+      return reported
+    },
+  }
+}
+
 const CASES: Case[] = [
   {
     name: 'one byte flipped in a payload',
@@ -46,13 +70,7 @@ const CASES: Case[] = [
       return 6
     },
   },
-  {
-    name: 'one event deleted',
-    tamper(db, streamId) {
-      db.prepare('DELETE FROM events WHERE stream_id = ? AND version = 5').run(streamId)
-      return 5
-    },
-  },
+  deleting('one event deleted', 5, 5),
   {
     name: 'two events reordered',
     tamper(db, streamId) {
@@ -77,15 +95,7 @@ const CASES: Case[] = [
     tamper(db, streamId) {
       const r = row(db, streamId, 4)
       const data = { ...(JSON.parse(r.data) as Record<string, unknown>), text: 'Train staff in something else' }
-      const hash = eventHash(r.prev_hash, streamId, 4, {
-        id: r.event_id,
-        type: r.type,
-        schemaVersion: r.schema_version,
-        data,
-        metadata: JSON.parse(r.metadata) as Record<string, unknown>,
-        recordedAt: r.recorded_at,
-      })
-      db.prepare('UPDATE events SET data = ?, hash = ? WHERE position = ?').run(canonicalJson(data), hash, r.position)
+      db.prepare('UPDATE events SET data = ?, hash = ? WHERE position = ?').run(canonicalJson(data), rehash(r, data, r.prev_hash), r.position)
       // Event 4 now checks against itself; event 5's link to it is what breaks.
       return 5
     },
@@ -100,21 +110,9 @@ const CASES: Case[] = [
       return 3
     },
   },
-  {
-    name: 'the last event deleted',
-    tamper(db, streamId) {
-      db.prepare('DELETE FROM events WHERE stream_id = ? AND version = 8').run(streamId)
-      // The chain of 1..7 still holds; the plan catalogue saw 8.
-      return 8
-    },
-  },
-  {
-    name: 'every event of the plan deleted',
-    tamper(db, streamId) {
-      db.prepare('DELETE FROM events WHERE stream_id = ?').run(streamId)
-      return 1
-    },
-  },
+  // The chain of 1..7 still holds; the plan catalogue saw 8.
+  deleting('the last event deleted', 8, 8),
+  deleting('every event of the plan deleted', 'all', 1),
   {
     name: 'a payload edited and the chain re-hashed from there to the end',
     tamper(db, streamId) {
@@ -122,14 +120,7 @@ const CASES: Case[] = [
       for (const version of [7, 8]) {
         const r = row(db, streamId, version)
         const data = version === 7 ? { ...(JSON.parse(r.data) as Record<string, unknown>), note: 'nothing to report' } : (JSON.parse(r.data) as Record<string, unknown>)
-        const hash = eventHash(prev, streamId, version, {
-          id: r.event_id,
-          type: r.type,
-          schemaVersion: r.schema_version,
-          data,
-          metadata: JSON.parse(r.metadata) as Record<string, unknown>,
-          recordedAt: r.recorded_at,
-        })
+        const hash = rehash(r, data, prev)
         db.prepare('UPDATE events SET data = ?, hash = ?, prev_hash = ? WHERE position = ?').run(canonicalJson(data), hash, prev, r.position)
         prev = hash
       }
