@@ -108,7 +108,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from './eventStore.js'
-import { eventHash, GENESIS_HASH } from './hashChain.js'
+import { eventHashOfCanonical, GENESIS_HASH } from './hashChain.js'
 import { prepareAppend, type PreparedAppend } from './prepareAppend.js'
 
 export const DEFAULT_STREAM_PREFIX = 'gridledger-'
@@ -488,8 +488,8 @@ class EsdbStore implements EsdbEventStore {
       }
 
       let prevHash = tail ? tail.stored.hash : GENESIS_HASH
-      const proposed: EventData[] = p.events.map(({ event }, i) => {
-        const hash = eventHash(prevHash, streamId, version + i + 1, event)
+      const proposed: EventData[] = p.events.map(({ event, dataJson, metadataJson }, i) => {
+        const hash = eventHashOfCanonical(prevHash, streamId, version + i + 1, event, dataJson, metadataJson)
         const gl: GlMetadata = { v: 1, schemaVersion: event.schemaVersion, recordedAt: event.recordedAt, hash, prevHash }
         const id = esdbEventId(event.id)
         if (id !== event.id) gl.id = event.id

@@ -65,28 +65,30 @@ function canonical(value: unknown, plain: boolean): string | null {
   return out + '}'
 }
 
+/** The hash of one event: sha256 over the previous hash, a newline and the event's canonical content. */
+export function eventHash(prevHash: string, streamId: string, version: number, event: NewEvent): string {
+  const text = (v: unknown) => (v === undefined ? undefined : canonicalJson(v))
+  return eventHashOfCanonical(prevHash, streamId, version, event, text(event.data), text(event.metadata))
+}
+
 /**
  * eventHash for an event whose data and metadata are given as their canonical JSON texts (as
  * prepareAppend makes them): the same bytes, without walking the payload again.
  */
-export function eventHashOfCanonical(prevHash: string, streamId: string, version: number, event: NewEvent, dataJson: string, metadataJson: string): string {
+export function eventHashOfCanonical(prevHash: string, streamId: string, version: number, event: NewEvent, dataJson: string | undefined, metadataJson: string | undefined): string {
+  // canonicalJson of the envelope object, byte for byte: its keys in sorted order, written out,
+  // and a key left out when its value is undefined.
+  const field = (key: string, json: string | undefined) => (json === undefined ? '' : `"${key}":${json},`)
+  const value = (v: unknown) => (v === undefined ? undefined : canonicalJson(v))
   const content =
-    `{"data":${dataJson},"id":${JSON.stringify(event.id)},"metadata":${metadataJson},"recordedAt":${JSON.stringify(event.recordedAt)},` +
-    `"schemaVersion":${JSON.stringify(event.schemaVersion)},"streamId":${JSON.stringify(streamId)},"type":${JSON.stringify(event.type)},"version":${JSON.stringify(version)}}`
-  return createHash('sha256').update(`${prevHash}\n${content}`).digest('hex')
-}
-
-/** The hash of one event: sha256 over the previous hash, a newline and the event's canonical content. */
-export function eventHash(prevHash: string, streamId: string, version: number, event: NewEvent): string {
-  // The envelope's keys in sorted order, written out: canonicalJson of the envelope object, byte for byte.
-  const content =
-    (event.data === undefined ? '{' : `{"data":${canonicalJson(event.data)},`) +
-    (event.id === undefined ? '' : `"id":${canonicalJson(event.id)},`) +
-    (event.metadata === undefined ? '' : `"metadata":${canonicalJson(event.metadata)},`) +
-    (event.recordedAt === undefined ? '' : `"recordedAt":${canonicalJson(event.recordedAt)},`) +
-    (event.schemaVersion === undefined ? '' : `"schemaVersion":${canonicalJson(event.schemaVersion)},`) +
-    `"streamId":${canonicalJson(streamId)},` +
-    (event.type === undefined ? '' : `"type":${canonicalJson(event.type)},`) +
+    '{' +
+    field('data', dataJson) +
+    field('id', value(event.id)) +
+    field('metadata', metadataJson) +
+    field('recordedAt', value(event.recordedAt)) +
+    field('schemaVersion', value(event.schemaVersion)) +
+    field('streamId', canonicalJson(streamId)) +
+    field('type', value(event.type)) +
     `"version":${canonicalJson(version)}}`
   return createHash('sha256').update(`${prevHash}\n${content}`).digest('hex')
 }

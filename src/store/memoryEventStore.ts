@@ -15,7 +15,7 @@ import {
   type ReadStreamOptions,
   type StoredEvent,
 } from './eventStore.js'
-import { eventHash, GENESIS_HASH } from './hashChain.js'
+import { eventHashOfCanonical, GENESIS_HASH } from './hashChain.js'
 import { prepareAppend, type PreparedAppend } from './prepareAppend.js'
 
 
@@ -92,7 +92,7 @@ export function createMemoryEventStore(): MemoryEventStore {
     const rows: Row[] = []
     for (const { event, dataJson, metadataJson } of p.events) {
       version++
-      const hash = eventHash(prevHash, p.streamId, version, event)
+      const hash = eventHashOfCanonical(prevHash, p.streamId, version, event, dataJson, metadataJson)
       rows.push({
         streamId: p.streamId, version, position: all.length + rows.length + 1, id: event.id, type: event.type, schemaVersion: event.schemaVersion,
         dataJson, metadataJson, recordedAt: event.recordedAt, hash, prevHash,
