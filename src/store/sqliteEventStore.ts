@@ -121,7 +121,7 @@ const DEFAULT_MAX_BATCH = 32
 /** See SqliteEventStoreOptions.checkpointPages. */
 const DEFAULT_CHECKPOINT_PAGES = 4000
 
-/** A row of the events table as SQLite returns it. */
+/** A row of the events table as SQLite returns it to a plain SELECT * (as tests and tools read it; the store reads EventTuples). */
 export interface EventRow {
   position: number
   stream_id: string
@@ -156,22 +156,6 @@ interface Pending {
 }
 
 type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown }
-
-function toStored(r: EventRow): StoredEvent {
-  return {
-    id: r.event_id,
-    type: r.type,
-    schemaVersion: r.schema_version,
-    data: parsePayload(r.data, 'data', r.stream_id, r.version, r.position),
-    metadata: parsePayload(r.metadata, 'metadata', r.stream_id, r.version, r.position),
-    recordedAt: r.recorded_at,
-    streamId: r.stream_id,
-    version: r.version,
-    position: r.position,
-    hash: r.hash,
-    prevHash: r.prev_hash,
-  }
-}
 
 /** The events columns in the order EventTuple holds them. */
 const EVENT_COLUMNS = 'position, stream_id, version, event_id, type, schema_version, data, metadata, recorded_at, hash, prev_hash'
@@ -364,7 +348,7 @@ export class SqliteEventStore implements EventStore {
       streamHead: db.prepare<[string], { version: number; hash: string; position: number }>(
         `SELECT version, hash, position FROM events WHERE stream_id = ? ORDER BY version DESC LIMIT 1`,
       ),
-      eventById: db.prepare<[string], EventRow>(`SELECT * FROM events WHERE event_id = ?`),
+      eventById: db.prepare<[string], EventTuple>(`SELECT ${EVENT_COLUMNS} FROM events WHERE event_id = ?`).raw(true),
       readStream: db
         .prepare<[string, number, number, number], EventTuple>(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version >= ? AND version <= ? ORDER BY version LIMIT ?`)
         .raw(true),
@@ -441,14 +425,16 @@ export class SqliteEventStore implements EventStore {
    * elsewhere. Null when none is.
    */
   private duplicateOf(p: PreparedAppend): AppendResult | null {
-    const found = p.events.map(e => this.stmt.eventById.get(e.event.id))
+    const found = p.events.map(e => this.stmt.eventById.get(e.event.id) as EventTuple | undefined)
     const firstFound = found.findIndex(r => r !== undefined)
     if (firstFound < 0) return null
-    const rows = found as EventRow[]
-    const whole = found.every(r => r !== undefined) && rows.every((r, i) => r.stream_id === p.streamId && r.version === rows[0].version + i)
+    const rows = found as EventTuple[]
+    const [, , firstVersion] = rows[0] ?? []
+    const whole = found.every(r => r !== undefined) && rows.every(([, streamId, version], i) => streamId === p.streamId && version === firstVersion + i)
     if (!whole) throw new DuplicateEventError(p.events[firstFound].event.id)
-    const last = rows[rows.length - 1]
-    return { streamId: p.streamId, version: last.version, position: last.position, events: rows.map(toStored), duplicate: true }
+    const events = rows.map(tupleToStored)
+    const last = events[events.length - 1]
+    return { streamId: p.streamId, version: last.version, position: last.position, events, duplicate: true }
   }
 
   /** The outcome of an append whose INSERT met a stored event id (its savepoint rolled back). */
