@@ -335,9 +335,13 @@ export const READ_MODEL_SCHEMA = `
 class SqliteReadModels extends CommittedReadModels {
   private readonly statements
 
+  /** The event store's own setting, set when it opened its connection: read once, not per transaction. */
+  private readonly storeSynchronous: number
+
   constructor(private readonly db: Database) {
     super()
     db.exec(READ_MODEL_SCHEMA)
+    this.storeSynchronous = db.pragma('synchronous', { simple: true }) as number
     this.statements = {
       get: db.prepare<[string, string], { doc: string }>(`SELECT doc FROM read_models WHERE collection = ? AND key = ?`),
       keys: db.prepare<[string], { key: string }>(`SELECT key FROM read_models WHERE collection = ? ORDER BY key`),
@@ -396,13 +400,12 @@ class SqliteReadModels extends CommittedReadModels {
     // next synced commit syncs the WAL, these frames included. One fsync per group commit
     // instead of two (the HTTP benchmark's profile). A store that syncs its WAL itself already
     // runs at NORMAL.
-    const mode = this.db.pragma('synchronous', { simple: true }) as number
-    if (mode <= 1) return this.db.transaction(fn).immediate()
+    if (this.storeSynchronous <= 1) return this.db.transaction(fn).immediate()
     this.db.pragma('synchronous = NORMAL')
     try {
       return this.db.transaction(fn).immediate()
     } finally {
-      this.db.pragma(`synchronous = ${mode}`)
+      this.db.pragma(`synchronous = ${this.storeSynchronous}`)
     }
   }
 }
