@@ -1,8 +1,10 @@
 // The composition root: a store, its read models and projections, and the services the HTTP
 // layer and the CLI call. One function opens it all; close() shuts it down in order.
-import { createMemoryReadModels, createSqliteReadModels, type ReadModelStore } from '../projections/readModels.js'
-import { planCatalogueProjection } from '../projections/planCatalogue.js'
-import { rebuildProjections, startProjections, type Projection, type ProjectionRunner } from '../projections/runner.js'
+import { createMemoryReadModels } from '../projections/storage/memoryReadModels.js'
+import type { ReadModelStore } from '../projections/storage/readModelStore.js'
+import { createSqliteReadModels } from '../projections/storage/sqliteReadModels.js'
+import { planCatalogueProjection } from '../projections/readModels/planCatalogue.js'
+import { rebuildProjections, startProjections, type Projection, type ProjectionRunner } from '../projections/readModels/runner.js'
 import type { EventStore } from '../store/eventStore.js'
 import { openStore } from '../store/openStore.js'
 import { systemClock, type Clock } from './clock.js'

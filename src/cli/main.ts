@@ -7,7 +7,7 @@ import type { Principal, Role } from '../domain/actor.js'
 import { openGridLedger, rebuildReadModels } from '../app/gridledger.js'
 import { ROLES } from '../app/tokens.js'
 import { loadConfig } from '../config.js'
-import { listPlans } from '../projections/planCatalogue.js'
+import { listPlans } from '../projections/readModels/planCatalogue.js'
 import { openStore } from '../store/openStore.js'
 import { serve } from '../server.js'
 

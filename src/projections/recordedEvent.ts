@@ -18,16 +18,6 @@ export interface RecordedPlanEvent {
   event: PlanEvent
 }
 
-export const PLAN_STREAM_PREFIX = 'plan-'
-
-export function planStreamId(planId: string): string {
-  return `${PLAN_STREAM_PREFIX}${planId}`
-}
-
-export function isPlanStream(streamId: string): boolean {
-  return streamId.startsWith(PLAN_STREAM_PREFIX)
-}
-
 const UNKNOWN_ACTOR: Actor = { tokenId: null, role: 'admin', label: 'unknown' }
 
 export function fromStored(stored: StoredEvent): RecordedPlanEvent {

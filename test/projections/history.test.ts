@@ -2,7 +2,8 @@
 // event, oldest first, nothing folded; CSV carries the same entries.
 import { parse } from 'csv-parse/sync'
 import t from 'tap'
-import { historyCsv, historyPage, type HistoryEntry } from '../../src/projections/history.js'
+import { historyPage, type HistoryEntry } from '../../src/projections/folds/history.js'
+import { historyCsv } from '../../src/presentation/historyCsv.js'
 import { commissioner, provider, PlanScript } from './support/planScript.js'
 
 const cnwl = provider('CNWL')
@@ -103,7 +104,7 @@ t.test('CSV: one row per entry, data as JSON, parsed back it matches', async t =
 })
 
 t.test('CSV cells that a spreadsheet would run as formulas are made inert', async t => {
-  const { neutraliseFormula, toCsv } = await import('../../src/projections/csv.js')
+  const { neutraliseFormula, toCsv } = await import('../../src/presentation/csv.js')
   t.equal(neutraliseFormula('=HYPERLINK("http://evil","click")'), `'=HYPERLINK("http://evil","click")`)
   t.equal(neutraliseFormula('+44 20 7946 0000'), "'+44 20 7946 0000")
   t.equal(neutraliseFormula('@SUM(A1)'), "'@SUM(A1)")

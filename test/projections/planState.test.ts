@@ -1,7 +1,7 @@
 // Grid state: given a plan's recorded history, when it is read as of an instant and effective
 // on a date, then it shows what the system showed then and what was true on that date.
 import t from 'tap'
-import { projectPlanState } from '../../src/projections/planState.js'
+import { projectPlanState } from '../../src/projections/folds/planState.js'
 import { commissioner, provider, PlanScript } from './support/planScript.js'
 import { actionIn, mustAction, stateOf } from './support/views.js'
 

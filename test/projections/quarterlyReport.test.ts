@@ -4,8 +4,8 @@
 import { parse } from 'csv-parse/sync'
 import ExcelJS from 'exceljs'
 import t from 'tap'
-import { quarterlyReport, type QuarterlyReport } from '../../src/projections/quarterlyReport.js'
-import { quarterlyReportCsv, quarterlyReportXlsx, REPORT_COLUMNS } from '../../src/projections/reportExport.js'
+import { quarterlyReport, type QuarterlyReport } from '../../src/projections/folds/quarterlyReport.js'
+import { quarterlyReportCsv, quarterlyReportXlsx, REPORT_COLUMNS } from '../../src/presentation/quarterlyReportFiles.js'
 import { commissioner, provider, PlanScript } from './support/planScript.js'
 
 const cnwl = provider('CNWL')

@@ -5,7 +5,9 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { createMemoryReadModels, createSqliteReadModels, type ReadModelStore } from '../../src/projections/readModels.js'
+import { createMemoryReadModels } from '../../src/projections/storage/memoryReadModels.js'
+import type { ReadModelStore } from '../../src/projections/storage/readModelStore.js'
+import { createSqliteReadModels } from '../../src/projections/storage/sqliteReadModels.js'
 
 const kinds: Array<[string, () => ReadModelStore]> = [
   ['memory', () => createMemoryReadModels()],
@@ -138,7 +140,7 @@ t.test('sqlite read models live in the given database, created idempotently, and
 
 t.test("sqlite read models commit without their own fsync and leave the store's own setting as it was", async t => {
   const { openSqliteEventStore } = await import('../../src/store/sqliteEventStore.js')
-  const { createSqliteReadModels } = await import('../../src/projections/readModels.js')
+  const { createSqliteReadModels } = await import('../../src/projections/storage/sqliteReadModels.js')
   const { mkdtempSync } = await import('node:fs')
   const { tmpdir } = await import('node:os')
   const { join } = await import('node:path')

@@ -2,11 +2,13 @@
 // batch's documents and checkpoints committed together, nothing applied twice, waitFor, and
 // rebuild equal to live.
 import t from 'tap'
-import { getCatalogueEntry, listPlans, planCatalogueProjection } from '../../src/projections/planCatalogue.js'
-import { projectPlanState } from '../../src/projections/planState.js'
-import { createMemoryReadModels, createSqliteReadModels, type ReadModelStore } from '../../src/projections/readModels.js'
+import { getCatalogueEntry, listPlans, planCatalogueProjection } from '../../src/projections/readModels/planCatalogue.js'
+import { projectPlanState } from '../../src/projections/folds/planState.js'
+import { createMemoryReadModels } from '../../src/projections/storage/memoryReadModels.js'
+import type { ReadModelStore } from '../../src/projections/storage/readModelStore.js'
+import { createSqliteReadModels } from '../../src/projections/storage/sqliteReadModels.js'
 import { fromStored } from '../../src/projections/recordedEvent.js'
-import { rebuildProjections, startProjections, type Projection } from '../../src/projections/runner.js'
+import { rebuildProjections, startProjections, type Projection } from '../../src/projections/readModels/runner.js'
 import type { EventStore, StoredEvent } from '../../src/store/eventStore.js'
 import { commissioner, PlanScript, provider } from './support/planScript.js'
 import { appendScript, openMemory, openSqlite, tempDbPath, type Opened } from './support/stores.js'

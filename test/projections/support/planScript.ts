@@ -6,7 +6,8 @@ import type { AddAction, PlanCommand } from '../../../src/domain/commands.js'
 import { PLAN_EVENT_VERSIONS } from '../../../src/domain/events.js'
 import { decide, evolve, initialState } from '../../../src/domain/planDecider.js'
 import { londonDate } from '../../../src/domain/values/calendarDate.js'
-import { planStreamId, type RecordedPlanEvent } from '../../../src/projections/recordedEvent.js'
+import { planStreamId } from '../../../src/domain/planStream.js'
+import type { RecordedPlanEvent } from '../../../src/projections/recordedEvent.js'
 import type { NewEvent } from '../../../src/store/eventStore.js'
 
 export const commissioner: Principal = { tokenId: 'tok-commissioner', role: 'commissioner', label: 'Ealing DAAT commissioner', owners: [] }

@@ -1,5 +1,5 @@
 // Reading helpers for projection tests.
-import { actionsInOrder, projectPlanState, type ActionState, type PlanState } from '../../../src/projections/planState.js'
+import { actionsInOrder, projectPlanState, type ActionState, type PlanState } from '../../../src/projections/folds/planState.js'
 import type { RecordedPlanEvent } from '../../../src/projections/recordedEvent.js'
 
 export function stateOf(events: RecordedPlanEvent[], asOf: string, effectiveOn = '9999-12-31'): PlanState {

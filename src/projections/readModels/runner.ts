@@ -5,8 +5,8 @@
 // Applying is idempotent by position: a projection skips any event at or below its stored
 // checkpoint (read inside the transaction), so a restart, a second process on the same SQLite
 // file, or a redelivery never applies an event twice.
-import type { EventStore, StoredEvent, Subscription } from '../store/eventStore.js'
-import type { ReadModelStore } from './readModels.js'
+import type { EventStore, StoredEvent, Subscription } from '../../store/eventStore.js'
+import type { ReadModelStore } from '../storage/readModelStore.js'
 
 export interface Projection {
   /** Checkpoint name; unique among projections. */

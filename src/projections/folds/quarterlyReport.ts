@@ -2,10 +2,10 @@
 // quarter of the plan's year — the plan state effective on the quarter's last day, as recorded
 // at `asOf` — in the order of the plan. Passing the `asOf` of a meeting reproduces the report
 // printed for it exactly.
-import type { Rag, ProgressStatus } from '../domain/values/types.js'
-import { parseFinancialYear, quarterOf, type QuarterNumber } from '../domain/values/financialYear.js'
+import type { Rag, ProgressStatus } from '../../domain/values/types.js'
+import { parseFinancialYear, quarterOf, type QuarterNumber } from '../../domain/values/financialYear.js'
 import { actionsInOrder, projectPlanState } from './planState.js'
-import type { RecordedPlanEvent } from './recordedEvent.js'
+import type { RecordedPlanEvent } from '../recordedEvent.js'
 
 export interface QuarterlyReportRow {
   gridNumber: number

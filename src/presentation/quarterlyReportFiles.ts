@@ -4,7 +4,7 @@
 // to the same table.
 import ExcelJS from 'exceljs'
 import { toCsv, type CsvColumn } from './csv.js'
-import type { QuarterlyReport, QuarterlyReportRow } from './quarterlyReport.js'
+import type { QuarterlyReport, QuarterlyReportRow } from '../projections/folds/quarterlyReport.js'
 
 interface ReportColumn extends CsvColumn<QuarterlyReportRow> {
   key: keyof QuarterlyReportRow

@@ -1,9 +1,9 @@
 // The audit history of a plan: one entry per event, oldest first, nothing folded or
 // deduplicated. Position is the event's place in the plan's own stream (its version).
-import { effectiveDateOf, type PlanEventType } from '../domain/events.js'
-import { toCsv, type CsvColumn } from './csv.js'
+import { effectiveDateOf, type PlanEventType } from '../../domain/events.js'
 import type { ActorRef } from './planState.js'
-import { PLAN_STREAM_PREFIX, type RecordedPlanEvent } from './recordedEvent.js'
+import { planIdOfStream } from '../../domain/planStream.js'
+import type { RecordedPlanEvent } from '../recordedEvent.js'
 
 export interface HistoryEntry {
   position: number
@@ -50,7 +50,7 @@ export function historyEntry(recorded: RecordedPlanEvent): HistoryEntry {
     recordedAt: recorded.recordedAt,
     ...(effectiveDate !== null ? { effectiveDate } : {}),
     actor: { tokenId: recorded.actor.tokenId ?? null, role: recorded.actor.role, label: recorded.actor.label ?? null },
-    planId: id('planId') ?? recorded.streamId.slice(PLAN_STREAM_PREFIX.length),
+    planId: id('planId') ?? planIdOfStream(recorded.streamId),
     ...(gridId !== undefined ? { gridId } : {}),
     ...(objectiveId !== undefined ? { objectiveId } : {}),
     ...(actionId !== undefined ? { actionId } : {}),
@@ -79,24 +79,4 @@ export function historyPage(events: Iterable<RecordedPlanEvent>, options: Histor
     items.push(historyEntry(recorded))
   }
   return more ? { items, next: items[items.length - 1].position } : { items }
-}
-
-const HISTORY_COLUMNS: CsvColumn<HistoryEntry>[] = [
-  { header: 'position', value: e => e.position },
-  { header: 'type', value: e => e.type },
-  { header: 'recordedAt', value: e => e.recordedAt },
-  { header: 'effectiveDate', value: e => e.effectiveDate },
-  { header: 'actorTokenId', value: e => e.actor.tokenId },
-  { header: 'actorRole', value: e => e.actor.role },
-  { header: 'actorLabel', value: e => e.actor.label },
-  { header: 'planId', value: e => e.planId },
-  { header: 'gridId', value: e => e.gridId },
-  { header: 'objectiveId', value: e => e.objectiveId },
-  { header: 'actionId', value: e => e.actionId },
-  { header: 'data', value: e => JSON.stringify(e.data) },
-]
-
-/** History entries as CSV: one row per entry, the event's data as a JSON text column. */
-export function historyCsv(entries: Iterable<HistoryEntry>): string {
-  return toCsv(HISTORY_COLUMNS, entries)
 }

@@ -12,11 +12,11 @@
 //     recording; likewise the RAG in force;
 //   - a RAG proposal is shown until a RAG is set after it (in recording order);
 //   - a withdrawn action leaves the state (it stays in the history and in earlier asOf views).
-import type { Actor } from '../domain/actor.js'
-import { effectiveDateOf, type BudgetLine, type GridNarrativeSection } from '../domain/events.js'
-import { sameOwner } from '../domain/values/owners.js'
-import type { Due, Money, ProgressStatus, Rag } from '../domain/values/types.js'
-import type { RecordedPlanEvent } from './recordedEvent.js'
+import type { Actor } from '../../domain/actor.js'
+import { effectiveDateOf, type BudgetLine, type GridNarrativeSection } from '../../domain/events.js'
+import { sameOwner } from '../../domain/values/owners.js'
+import type { Due, Money, ProgressStatus, Rag } from '../../domain/values/types.js'
+import type { RecordedPlanEvent } from '../recordedEvent.js'
 
 export interface ActorRef {
   tokenId: string | null

@@ -3,10 +3,11 @@
 //   collection `plans`:      planId → CatalogueEntry (small: what a listing needs)
 //   collection `planStates`: planId → PlanState (current: all recorded, every effective date)
 // Idempotent by position: an event at or below the stored state's version is skipped.
-import { isPlanEventType } from '../domain/events.js'
-import { applyToPlanState, EFFECTIVE_ALWAYS, ownerLabelsOf, type PlanState } from './planState.js'
-import type { ReadModelStore } from './readModels.js'
-import { fromStored, isPlanStream, PLAN_STREAM_PREFIX } from './recordedEvent.js'
+import { isPlanEventType } from '../../domain/events.js'
+import { isPlanStream, planIdOfStream } from '../../domain/planStream.js'
+import { applyToPlanState, EFFECTIVE_ALWAYS, ownerLabelsOf, type PlanState } from '../folds/planState.js'
+import type { ReadModelStore } from '../storage/readModelStore.js'
+import { fromStored } from '../recordedEvent.js'
 import type { Projection } from './runner.js'
 
 export interface CatalogueEntry {
@@ -40,7 +41,7 @@ export const planCatalogueProjection: Projection = {
   collections: [PLANS_COLLECTION, PLAN_STATES_COLLECTION],
   apply(event, tx) {
     if (!isPlanStream(event.streamId)) return
-    const planId = event.streamId.slice(PLAN_STREAM_PREFIX.length)
+    const planId = planIdOfStream(event.streamId)
     const current = tx.get<PlanState>(PLAN_STATES_COLLECTION, planId) ?? null
     if (current && current.version >= event.version) return
     // A type this version does not know (written by a newer one) changes nothing it can show.
