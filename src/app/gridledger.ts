@@ -9,6 +9,7 @@ import type { EventStore } from '../store/eventStore.js'
 import { openStore } from '../store/openStore.js'
 import { systemClock, type Clock } from './clock.js'
 import { CommandHandler } from './commandHandler.js'
+import { IdempotencyService } from './idempotency.js'
 import { ImportService } from './importService.js'
 import { PlanQueries } from './planQueries.js'
 import { TokenService, tokensProjection } from './tokens.js'
@@ -18,6 +19,7 @@ export interface GridLedger {
   readModels: ReadModelStore
   projections: ProjectionRunner
   commands: CommandHandler
+  idempotency: IdempotencyService
   tokens: TokenService
   plans: PlanQueries
   imports: ImportService
@@ -68,6 +70,7 @@ export async function assembleGridLedger(store: EventStore, options: Omit<OpenOp
     readModels,
     projections,
     commands,
+    idempotency: new IdempotencyService(store),
     tokens,
     plans: new PlanQueries(store, readModels, projections, clock),
     imports: new ImportService(store, commands, clock),

@@ -72,7 +72,7 @@ export async function buildApp(ledger: GridLedger, options: AppOptions = {}): Pr
   await app.register(errorsPlugin)
   await app.register(authPlugin, { tokens: ledger.tokens })
   await app.register(contentTypePlugin)
-  await app.register(commandsPlugin, { handler: ledger.commands, store: ledger.store })
+  await app.register(commandsPlugin, { handler: ledger.commands, idempotency: ledger.idempotency })
 
   // Log who did what: the token id (never the token), on every response.
   app.addHook('onResponse', async (request, reply) => {

@@ -34,9 +34,12 @@ export interface Harness {
   close(): Promise<void>
 }
 
-export async function startHarness(options: { store?: 'memory' | 'sqlite'; sqlitePath?: string; rateLimit?: number; clockStart?: string } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { store?: 'memory' | 'sqlite'; sqlitePath?: string; rateLimit?: number; clockStart?: string; eventStore?: EventStore } = {},
+): Promise<Harness> {
   const sqlitePath = options.sqlitePath ?? (options.store === 'sqlite' ? join(mkdtempSync(join(tmpdir(), 'gridledger-')), 'test.db') : null)
-  const store = sqlitePath ? openSqliteEventStore(sqlitePath) : createMemoryEventStore()
+  // An already opened store (e.g. EventStoreDB on its stand-in) when given.
+  const store = options.eventStore ?? (sqlitePath ? openSqliteEventStore(sqlitePath) : createMemoryEventStore())
   const clock = steppingClock(options.clockStart)
   const ledger = await assembleGridLedger(store, { clock, adminToken: ADMIN_TOKEN })
   const app = await buildApp(ledger, { rateLimit: options.rateLimit ?? 0 })

@@ -1,13 +1,11 @@
-// Everything a command route shares: If-Match → expected version, Idempotency-Key replay and
-// storage (the answer is stored in the same transaction as the events), ETag on the answer.
-// Routes only say which command to run and how to answer it.
+// Everything a command route shares: If-Match → expected version, the Idempotency-Key header
+// mapped to the application's idempotency service (app/idempotency.ts) and its outcome back to
+// a reply, ETag on the answer. Routes only say which command to run and how to answer it.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { PlanCommand } from '../../../domain/commands.js'
 import type { CommandHandler, CommandOutcome } from '../../../app/commandHandler.js'
-import { sha256Hex } from '../../../app/ids.js'
-import { canonicalJson } from '../../../store/hashChain.js'
-import { IdempotencyKeyTakenError, type EventStore } from '../../../store/eventStore.js'
+import { IDEMPOTENCY_KEY, type IdempotencyService } from '../../../app/idempotency.js'
 import { problem, sendProblem } from '../../problem.js'
 
 export interface CommandReply {
@@ -30,8 +28,6 @@ declare module 'fastify' {
   }
 }
 
-const KEY = /^[\x21-\x7e]{1,255}$/
-
 /** Parses If-Match: `"5"`, `W/"5"`, `5` or `*` (any version). */
 export function parseIfMatch(header: string | undefined): number | undefined | 'invalid' {
   if (header === undefined) return undefined
@@ -41,23 +37,12 @@ export function parseIfMatch(header: string | undefined): number | undefined | '
   return m ? Number(m[1]) : 'invalid'
 }
 
-async function commands(app: FastifyInstance, options: { handler: CommandHandler; store: EventStore }): Promise<void> {
-  const inFlight = new Map<string, Promise<unknown>>()
-
+async function commands(app: FastifyInstance, options: { handler: CommandHandler; idempotency: IdempotencyService }): Promise<void> {
   function send(reply: FastifyReply, answer: CommandReply, replayed: boolean): FastifyReply {
     reply.code(answer.status)
     for (const [k, v] of Object.entries(answer.headers ?? {})) reply.header(k, v)
     if (replayed) reply.header('Idempotent-Replayed', 'true')
     return answer.body === undefined ? reply.send() : reply.send(answer.body)
-  }
-
-  async function replay(reply: FastifyReply, key: string, fingerprint: string): Promise<FastifyReply | null> {
-    const record = await options.store.findIdempotency(key)
-    if (!record) return null
-    if (record.fingerprint !== fingerprint) {
-      return sendProblem(reply, problem(422, 'This Idempotency-Key was already used with a different request', [{ path: 'Idempotency-Key', message: 'reused with another body' }]))
-    }
-    return send(reply, record.response as CommandReply, true)
   }
 
   app.decorate('runCommand', async function runCommand(request: FastifyRequest, reply: FastifyReply, spec: CommandSpec): Promise<FastifyReply> {
@@ -75,39 +60,25 @@ async function commands(app: FastifyInstance, options: { handler: CommandHandler
       const result = await options.handler.executeBatch(spec.planId, spec.commands, { principal, expectedVersion: expected, metadata: spec.metadata })
       return send(reply, withEtag(result), false)
     }
-    if (typeof rawKey !== 'string' || !KEY.test(rawKey)) {
+    if (typeof rawKey !== 'string' || !IDEMPOTENCY_KEY.test(rawKey)) {
       return sendProblem(reply, problem(400, 'Idempotency-Key must be 1 to 255 visible ASCII characters', [{ path: 'Idempotency-Key', message: 'invalid' }]))
     }
-    // Keys are scoped to the caller's token, so two clients cannot collide or read each other's answers.
-    const key = `${principal.tokenId ?? 'anonymous'}:${rawKey}`
-    const fingerprint = sha256Hex(`${request.method} ${request.url}\n${canonicalJson(request.body ?? null)}`)
-    // A repeat while the first is running waits for it, then replays its answer.
-    while (inFlight.has(key)) await inFlight.get(key)!.catch(() => undefined)
-    const replayed = await replay(reply, key, fingerprint)
-    if (replayed) return replayed
-    let answer: CommandReply | null = null
-    const running = options.handler
-      .executeBatch(spec.planId, spec.commands, {
-        principal,
-        expectedVersion: expected,
-        metadata: spec.metadata,
-        idempotency: { key, fingerprint, respond: outcome => withEtag(outcome) },
-      })
-      .then(result => (answer = withEtag(result)))
-    inFlight.set(key, running)
-    try {
-      await running
-    } catch (error) {
-      if (error instanceof IdempotencyKeyTakenError) {
-        // Another instance (or a lost race) stored the key first: answer as a repeat.
-        const again = await replay(reply, key, fingerprint)
-        if (again) return again
-      }
-      throw error
-    } finally {
-      inFlight.delete(key)
+    const outcome = await options.idempotency.run(
+      { scope: principal.tokenId ?? 'anonymous', key: rawKey, method: request.method, url: request.url, body: request.body },
+      async claim => {
+        const result = await options.handler.executeBatch(spec.planId, spec.commands, {
+          principal,
+          expectedVersion: expected,
+          metadata: spec.metadata,
+          idempotency: { ...claim, respond: withEtag },
+        })
+        return withEtag(result)
+      },
+    )
+    if (outcome.kind === 'reused') {
+      return sendProblem(reply, problem(422, 'This Idempotency-Key was already used with a different request', [{ path: 'Idempotency-Key', message: 'reused with another body' }]))
     }
-    return send(reply, answer!, false)
+    return send(reply, outcome.answer, outcome.kind === 'replayed')
   })
 }
 
