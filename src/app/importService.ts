@@ -37,7 +37,7 @@ export class DuplicateImportError extends ConflictError {
 }
 
 export function formatWarning(w: ImportWarning): string {
-  return `line ${w.line}: ${w.message}`
+  return `${w.source ?? `line ${w.line}`}: ${w.message}`
 }
 
 function counts(plan: ParsedPlan): ImportCounts {
@@ -61,7 +61,7 @@ export class ImportService {
     const parsed = parsePlanDocument(text)
     const warnings = parsed.warnings.map(formatWarning)
     if (!parsed.ok) {
-      throw new ValidationError([{ path: 'body', message: parsed.reason }, ...parsed.warnings.map(w => ({ path: `line ${w.line}`, message: w.message }))])
+      throw new ValidationError([{ path: 'body', message: parsed.reason }, ...parsed.warnings.map(w => ({ path: w.source ?? `line ${w.line}`, message: w.message }))])
     }
     const sha256 = sha256Hex(text)
     const planId = options.force ? newId() : derivedId('import', sha256)

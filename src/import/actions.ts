@@ -1,6 +1,6 @@
 // Action cells: their numbers ("1.", "2.4", "3.Delivery"), cells packing several actions as <p>
 // items or "1.1 … 1.2 …", and the by-when / by-whom / cost lists aligned to those actions.
-import { cellItems } from './normaliseText.js'
+import { cellItems, type RawCell } from './normaliseText.js'
 
 export interface NumberedText {
   number: string | null
@@ -75,7 +75,7 @@ export interface PackedCell {
  * "Objective text. 1.1 Do this 1.2 Do that". Unnumbered items after an action belong to it
  * (a list of courses under "2.4 Deliver 480 training places … as follows:").
  */
-export function readPackedCell(raw: string, objectiveNumber: string | null): PackedCell {
+export function readPackedCell(raw: RawCell, objectiveNumber: string | null): PackedCell {
   const items: string[] = []
   for (const item of cellItems(raw)) {
     const lead = splitActionNumber(item)
@@ -100,7 +100,7 @@ export function readPackedCell(raw: string, objectiveNumber: string | null): Pac
 }
 
 /** True when a cell packs two or more numbered actions. */
-export function isPackedCell(raw: string): boolean {
+export function isPackedCell(raw: RawCell): boolean {
   const items = cellItems(raw)
   let numbered = 0
   for (const item of items) if (splitActionNumber(item).number) numbered++
@@ -157,7 +157,7 @@ export interface AlignedList {
  * and goes on the first action only (adding it to every action would multiply it). Other counts
  * are aligned in order, which is a guess and says so.
  */
-export function alignList(raw: string, n: number, kind: ListKind): AlignedList {
+export function alignList(raw: RawCell, n: number, kind: ListKind): AlignedList {
   let items = cellItems(raw)
   const empty = Array.from({ length: n }, () => '')
   if (items.length === 0 || n === 0) return { values: empty, note: items.length && n === 0 ? `${kind} "${items.join(' ')}" has no action to go with and is not recorded` : null }

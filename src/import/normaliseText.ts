@@ -83,8 +83,20 @@ export function cleanInline(raw: string): string {
   return collapse(removeStray(stripTags(decodeEntities(raw))))
 }
 
+/**
+ * A table cell as read: HTML-ish text from a text extraction, or the paragraphs of a cell
+ * from a structured source (taken as plain text: no entities, no tags).
+ */
+export type RawCell = string | readonly string[]
+
+/** Plain text from a structured source: stray characters dropped, spaces collapsed, nothing else. */
+export function cleanPlain(text: string): string {
+  return collapse(removeStray(text))
+}
+
 /** The items of a table cell: its <p>, <li> and <br> separated parts, each cleaned, empty ones dropped. */
-export function cellItems(raw: string): string[] {
+export function cellItems(raw: RawCell): string[] {
+  if (typeof raw !== 'string') return raw.map(cleanPlain).filter(part => part.length > 0)
   const decoded = decodeEntities(raw)
   if (!decoded.includes('<')) {
     const one = cleanInline(decoded)
@@ -98,7 +110,7 @@ export function cellItems(raw: string): string[] {
 }
 
 /** A cell's text as one string: its items joined by spaces. */
-export function cellText(raw: string): string {
+export function cellText(raw: RawCell): string {
   return cellItems(raw).join(' ')
 }
 

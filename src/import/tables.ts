@@ -1,8 +1,9 @@
 // Lines of a document as the parser sees them: blank, running text, or a table row in one of
 // the forms extractions produce — tab-separated, pipe-delimited ("|a |b |"), or HTML <tr>.
-import { cellText, cleanInline, cleanTextLine, isRuleLine } from './normaliseText.js'
+import { cellText, cleanInline, cleanTextLine, isRuleLine, type RawCell } from './normaliseText.js'
 
-export type RowFormat = 'tab' | 'pipe' | 'html'
+/** How a row was written: 'html' and 'cells' (from a structured source) are whole rows that cannot have wrapped. */
+export type RowFormat = 'tab' | 'pipe' | 'html' | 'cells'
 
 export interface DocLine {
   /** 1-based line in the source text. */
@@ -11,7 +12,7 @@ export interface DocLine {
   /** Cleaned text: for a text line the line itself; for a row its non-empty cells joined by " ". */
   text: string
   /** Raw cells of a row, HTML kept so that packed cells can be split into their <p> items. */
-  cells: string[]
+  cells: RawCell[]
   /** The cleaned text of each cell (computed once). */
   texts: string[]
   format?: RowFormat
@@ -129,7 +130,7 @@ function countPipes(text: string): number {
 /** A row whose cells are all rules ("--", "---", ":---:") or empty: a markdown/ASCII table separator. */
 export function isSeparatorRow(row: DocLine): boolean {
   let rule = false
-  for (const cell of row.cells) {
+  for (const cell of row.texts) {
     const t = cell.trim()
     if (!t) continue
     if (!/^:?[-=_]{1,}:?$/.test(t)) return false

@@ -8,6 +8,8 @@ import type { Rag } from '../domain/values/types.js'
 export interface ImportWarning {
   line: number
   message: string
+  /** Where the line came from, when the document arrived already split (parsePlanLines): "table 2, row 4". */
+  source?: string
 }
 
 export interface ParsedProgress {

@@ -1,0 +1,120 @@
+// Drafts → the ParsedPlan shape: texts trimmed and kept within the domain's limits, owners
+// split, RAG words read, self-assessment statements separated from narrative.
+import type { GridNarrativeSection } from '../../domain/events.js'
+import { splitOwners } from '../../domain/values/owners.js'
+import type { Rag } from '../../domain/values/types.js'
+import { readSelfAssessment } from '../selfAssessment.js'
+import type { ImportWarning, ParsedAction, ParsedGrid, ParsedObjective } from '../types.js'
+import { short, type ActionDraft, type GridDraft } from './drafts.js'
+
+// Limits the domain enforces on commands (planDecider): keep imported values within them.
+export const MAX_TEXT = 20_000
+export const MAX_SHORT = 500
+const MAX_NUMBER = 20
+const MAX_WARNINGS = 2_000
+
+export function limit(text: string, max: number, what: string, line: number, warnings: ImportWarning[]): string {
+  if (text.length <= max) return text
+  warnings.push({ line, message: `${what} is longer than ${max} characters; cut to that length` })
+  return `${text.slice(0, max - 1)}…`
+}
+
+function ragOf(word: string): Rag | null {
+  const w = word.trim().toLowerCase().replace(/[^a-z]/g, '')
+  if (w === 'r' || w === 'red') return 'red'
+  if (w === 'a' || w === 'amber') return 'amber'
+  if (w === 'g' || w === 'green') return 'green'
+  return null
+}
+
+function toAction(d: ActionDraft, warnings: ImportWarning[]): ParsedAction | null {
+  const text = limit(d.text.trim(), MAX_TEXT, 'action text', d.line, warnings)
+  if (!text) {
+    warnings.push({ line: d.line, message: 'row with by when/by whom/cost but no action text not recorded' })
+    return null
+  }
+  let number = d.number
+  if (number && number.length > MAX_NUMBER) {
+    warnings.push({ line: d.line, message: `action number "${number}" is too long to be a number; dropped` })
+    number = null
+  }
+  let rag: Rag | null = null
+  if (d.rag) {
+    rag = ragOf(d.rag)
+    if (!rag) warnings.push({ line: d.line, message: `RAG "${d.rag}" is not Red, Amber or Green; not recorded` })
+  }
+  const byWhom = d.who.trim()
+  const owners = (byWhom ? splitOwners(byWhom) : [])
+    .map((o: string) => limit(o.trim(), MAX_SHORT, 'owner', d.line, warnings))
+    .filter((o: string) => o.length > 0)
+  const action: ParsedAction = {
+    number,
+    text,
+    due: limit(d.due.trim(), MAX_SHORT, 'by when', d.line, warnings),
+    byWhom,
+    owners,
+    cost: limit(d.cost.trim(), MAX_SHORT, 'cost', d.line, warnings),
+    rag,
+    line: d.line,
+  }
+  if (d.progress) {
+    action.progress = {
+      note: limit(d.progress.note.trim(), MAX_TEXT, 'progress note', d.progress.line, warnings),
+      furtherAction: d.progress.further.trim() ? limit(d.progress.further.trim(), MAX_TEXT, 'further action', d.progress.line, warnings) : null,
+      line: d.progress.line,
+    }
+  }
+  return action
+}
+
+export function toGrid(g: GridDraft, warnings: ImportWarning[]): ParsedGrid {
+  const sa = readSelfAssessment(g.sa, warnings)
+  if (sa.narrative.length) {
+    const first = sa.narrative[0].line
+    const existing = g.narratives.get('self_assessment')
+    const texts = sa.narrative.map(n => n.text)
+    if (existing) existing.texts.push(...texts)
+    else g.narratives.set('self_assessment', { texts, line: first })
+  }
+  const order: GridNarrativeSection[] = ['guidance', 'self_assessment', 'gap_analysis', 'key_priorities', 'other']
+  const narratives = order
+    .filter(section => g.narratives.has(section))
+    .map(section => {
+      const n = g.narratives.get(section)!
+      return { section, text: limit(n.texts.join('\n'), MAX_TEXT, `${section} narrative`, n.line, warnings), line: n.line }
+    })
+  const objectives: ParsedObjective[] = g.objectives.map(o => {
+    let text = o.text.trim()
+    if (!text) {
+      text = o.number ? `Objective ${o.number}` : g.title
+      warnings.push({ line: o.line, message: `objective ${o.number ?? ''} of grid ${g.number} has no text; recorded as "${short(text, 50)}"`.replace('  ', ' ') })
+    }
+    let number = o.number
+    if (number && number.length > MAX_NUMBER) number = null
+    return {
+      number,
+      text: limit(text, MAX_TEXT, 'objective text', o.line, warnings),
+      outcomes: o.outcomes.map(x => limit(x.trim(), MAX_TEXT, 'expected outcome', o.line, warnings)).filter(Boolean),
+      line: o.line,
+      actions: o.actions.map(a => toAction(a, warnings)).filter((a): a is ParsedAction => a !== null),
+    }
+  })
+  return {
+    number: g.number,
+    title: limit(g.title, MAX_SHORT, 'grid title', g.line, warnings),
+    line: g.line,
+    narratives,
+    selfAssessment: sa.statements.map(s => ({ statement: limit(s.statement, MAX_TEXT, 'self-assessment statement', s.line, warnings), rag: s.rag, line: s.line })),
+    budget: g.budget.length ? { lines: g.budget, line: g.budgetLine ?? g.line } : null,
+    objectives,
+  }
+}
+
+/** Warnings in line order, at most MAX_WARNINGS of them and a count of the rest. */
+export function capWarnings(warnings: ImportWarning[]): ImportWarning[] {
+  const sorted = [...warnings].sort((a, b) => a.line - b.line)
+  if (sorted.length <= MAX_WARNINGS) return sorted
+  const kept = sorted.slice(0, MAX_WARNINGS)
+  kept.push({ line: sorted[MAX_WARNINGS].line, message: `${sorted.length - MAX_WARNINGS} further warnings not listed` })
+  return kept
+}

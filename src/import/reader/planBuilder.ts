@@ -1,0 +1,175 @@
+// The reader's state and the plan it builds: the grid, objective and part of the grid it is in,
+// and the operations that open grids and objectives and file narrative, outcomes and budget
+// boxes. The line-by-line decisions live in planReader.ts; table rows in actionTable.ts and
+// progressReport.ts.
+import type { GridNarrativeSection } from '../../domain/events.js'
+import { budgetLine, classifySpend } from '../budget.js'
+import type { GridHeading } from '../gridStructure.js'
+import type { PlanHeader } from '../header.js'
+import { joinWrapped } from '../normaliseText.js'
+import type { ColumnRole } from '../tables.js'
+import type { ImportWarning } from '../types.js'
+import { short, startsLower, type GridDraft, type ObjectiveDraft, type ProgressDraft, type Section, type TableState } from './drafts.js'
+
+export class PlanBuilder {
+  readonly grids: GridDraft[] = []
+  grid: GridDraft | null = null
+  section: Section = 'guidance'
+  objective: ObjectiveDraft | null = null
+  table: TableState | null = null
+  lastActionLayout: ColumnRole[] | null = null
+  pendingSpend: { label: string; line: number } | null = null
+  lastProgress: ProgressDraft | null = null
+  blankBefore = false
+  private gaveUpBeforeFirstGrid = false
+
+  constructor(
+    readonly header: PlanHeader,
+    readonly planYear: string,
+    private readonly firstHeading: GridHeading | null,
+    private readonly headingNumbers: Set<number>,
+    private readonly warnings: ImportWarning[],
+  ) {}
+
+  warn(line: number, message: string): void {
+    this.warnings.push({ line, message })
+  }
+
+  /** The grid being read; only called where a grid is known to be open. */
+  get currentGrid(): GridDraft {
+    return this.grid!
+  }
+
+  // ---- grids ---------------------------------------------------------------------------------
+
+  startGrid(h: GridHeading, line: number): void {
+    this.finishGrid()
+    this.objective = null
+    this.table = null
+    this.pendingSpend = null
+    this.lastProgress = null
+    this.section = 'guidance'
+    const existing = this.grids.find(g => g.number === h.number)
+    if (existing) {
+      this.warn(line, `grid ${h.number} heading appears again (first at line ${existing.line}); what follows is added to that grid`)
+      this.grid = existing
+      this.section = 'other'
+      return
+    }
+    const grid: GridDraft = {
+      number: h.number,
+      title: h.title,
+      noun: h.noun,
+      line,
+      narratives: new Map(),
+      sa: [],
+      budget: [],
+      budgetLine: null,
+      box: {},
+      boxLine: null,
+      objectives: [],
+      pendingOutcomes: null,
+      awaitingTitle: !h.title,
+    }
+    this.grids.push(grid)
+    this.grid = grid
+  }
+
+  finishGrid(): void {
+    const grid = this.grid
+    if (!grid) return
+    this.grid = null
+    if (!grid.title) {
+      grid.title = `${grid.noun} ${grid.number}`
+      this.warn(grid.line, `grid ${grid.number} has no title; recorded as "${grid.title}"`)
+    }
+    if (grid.pendingOutcomes && grid.pendingOutcomes.texts.length) {
+      this.addNarrativeTo(grid, 'other', `Expected outcomes: ${grid.pendingOutcomes.texts.join('; ')}`, grid.pendingOutcomes.line)
+      this.warn(grid.pendingOutcomes.line, `expected outcomes with no objective to belong to: recorded as grid narrative ("other")`)
+      grid.pendingOutcomes = null
+    }
+    if (Object.keys(grid.box).length) {
+      grid.budget.push(budgetLine('Total', grid.box))
+      grid.budgetLine ??= grid.boxLine
+      grid.box = {}
+    }
+  }
+
+  /**
+   * A document that starts part-way through its first grid (the heading lost in extraction):
+   * when grid content comes before the first heading and that heading is number N > 1, the
+   * content is grid N − 1.
+   */
+  inferFirstGrid(line: number): boolean {
+    if (this.gaveUpBeforeFirstGrid) return false
+    const first = this.firstHeading
+    if (!first || first.number <= 1 || this.headingNumbers.has(first.number - 1)) {
+      this.gaveUpBeforeFirstGrid = true
+      this.warn(line, 'grid content before the first grid heading, and no grid number can be inferred for it: not recorded')
+      return false
+    }
+    const number = first.number - 1
+    this.startGrid({ number, title: `${first.noun} ${number} (heading missing from the document)`, noun: first.noun }, line)
+    this.warn(line, `the document starts part-way through a grid: content before the "${first.noun} ${first.number}" heading recorded as grid ${number}, whose heading is missing`)
+    return true
+  }
+
+  // ---- objectives ----------------------------------------------------------------------------
+
+  startObjective(number: string | null, text: string, line: number, fromList: boolean, keepTable = false): ObjectiveDraft {
+    const grid = this.currentGrid
+    if (!keepTable) this.table = null
+    if (number && grid.objectives.some(o => o.number === number)) {
+      this.warn(line, `objective number ${number} appears twice in grid ${grid.number}; both kept, numbered as written`)
+    }
+    const objective: ObjectiveDraft = { number, text, outcomes: [], line, actions: [], fromList }
+    grid.objectives.push(objective)
+    this.objective = objective
+    return objective
+  }
+
+  /** The objective actions go to; when the grid names none, one named after the grid. */
+  ensureObjective(line: number): ObjectiveDraft {
+    if (this.objective) return this.objective
+    const grid = this.currentGrid
+    const objective = this.startObjective(null, grid.title, line, false, true)
+    if (grid.pendingOutcomes) {
+      objective.outcomes.push(...grid.pendingOutcomes.texts)
+      grid.pendingOutcomes = null
+    }
+    this.warn(line, `actions with no objective heading before them: recorded under an unnumbered objective named after grid ${grid.number} ("${short(grid.title, 50)}")`)
+    return objective
+  }
+
+  // ---- narrative, outcomes, budget boxes ------------------------------------------------------
+
+  addNarrative(section: GridNarrativeSection, text: string, line: number): void {
+    this.addNarrativeTo(this.currentGrid, section, text, line)
+  }
+
+  private addNarrativeTo(grid: GridDraft, section: GridNarrativeSection, text: string, line: number): void {
+    const n = grid.narratives.get(section)
+    if (n) n.texts.push(text)
+    else grid.narratives.set(section, { texts: [text], line })
+  }
+
+  addOutcome(text: string, line: number, fresh: boolean): void {
+    const grid = this.currentGrid
+    const objective = this.objective
+    const list = objective ? objective.outcomes : (grid.pendingOutcomes ??= { texts: [], line }).texts
+    if (!fresh && !this.blankBefore && list.length && startsLower(text)) list[list.length - 1] = joinWrapped(list[list.length - 1], text)
+    else list.push(text)
+  }
+
+  /** The amount under a "Planned spend 2006/07" box heading. */
+  spendValue(value: string, line: number): void {
+    const grid = this.currentGrid
+    const pending = this.pendingSpend!
+    this.pendingSpend = null
+    const { column, guessed } = classifySpend(pending.label, this.planYear, Object.keys(grid.box).length)
+    if (guessed) this.warn(pending.line, `budget heading "${pending.label}" names no year; taken as ${column}`)
+    if (grid.box[column] !== undefined) this.warn(line, `a second amount for ${column} in grid ${grid.number} ("${value}") replaces "${grid.box[column]}"`)
+    grid.box[column] = value
+    grid.boxLine ??= pending.line
+  }
+}

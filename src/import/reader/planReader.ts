@@ -1,0 +1,260 @@
+// One pass over the document's classified lines. Each line is a heading (grid, objective, a
+// grid's part), a table row, or running text that the current part of the grid decides the
+// meaning of. The state and the plan being built are in PlanBuilder.
+import { looksLikePartnership, looksLikePlanTitle, matchGridHeading, matchObjectiveMarker, matchSectionHeading, type GridHeading, type SectionHeading } from '../gridStructure.js'
+import type { PlanHeader } from '../header.js'
+import { joinWrapped } from '../normaliseText.js'
+import { isSeparatorRow, recogniseHeader, rowTexts, type ColumnRole, type DocLine } from '../tables.js'
+import type { ImportWarning } from '../types.js'
+import { actionRow, appendTo, budgetRow, startTable } from './actionTable.js'
+import { short, startsLower, startsWithPunctuation, type GridDraft } from './drafts.js'
+import { PlanBuilder } from './planBuilder.js'
+import { progressComment, progressRow } from './progressReport.js'
+
+/** Longest line taken as a grid title when it follows a bare "PLANNING GRID ONE" heading. */
+const MAX_TITLE = 500
+
+export class PlanReader {
+  private readonly b: PlanBuilder
+  /** Page headers repeated through the document (not the header lines themselves): reported once each. */
+  private readonly pageHeaders = new Map<string, { line: number; count: number }>()
+
+  constructor(
+    private readonly header: PlanHeader,
+    planYear: string,
+    firstHeading: GridHeading | null,
+    headingNumbers: Set<number>,
+    warnings: ImportWarning[],
+  ) {
+    this.b = new PlanBuilder(header, planYear, firstHeading, headingNumbers, warnings)
+  }
+
+  /** Reads every line; returns the grids as drafts. */
+  read(lines: DocLine[]): GridDraft[] {
+    const b = this.b
+    for (const l of lines) {
+      if (l.kind === 'blank') {
+        b.blankBefore = true
+        continue
+      }
+      if (l.kind === 'row') this.row(l)
+      else this.text(l.text, l.line)
+      b.blankBefore = false
+    }
+    b.finishGrid()
+    for (const [text, { line, count }] of this.pageHeaders) {
+      b.warn(line, `"${short(text)}" taken as a repeated page header and not recorded (${count} time${count === 1 ? '' : 's'} from this line)`)
+    }
+    return b.grids
+  }
+
+  // ---- running text ---------------------------------------------------------------------
+
+  private isPageHeader(text: string): boolean {
+    if (text === this.header.title || text === this.header.partnership) return true
+    if (looksLikePartnership(text)) return true
+    return text.length <= 80 && looksLikePlanTitle(text) && !/[.;]$/.test(text) && !/\b(?:grid|section)\s+\w+\s*:/i.test(text)
+  }
+
+  private isStructural(text: string): boolean {
+    return !!(matchGridHeading(text) || matchObjectiveMarker(text) || matchSectionHeading(text) || this.isPageHeader(text))
+  }
+
+  private text(t: string, line: number): void {
+    const b = this.b
+    if (b.table) {
+      const last = b.table.last
+      if (b.table.kind === 'actions' && last && (startsLower(t) || startsWithPunctuation(t)) && !this.isStructural(t)) {
+        // A wrapped line of the last cell that lost its table form.
+        appendTo(last, t, '', '', '', '')
+        b.warn(line, `text line "${short(t)}" taken as the continuation of the action above`)
+        return
+      }
+      b.table = null
+    }
+    const heading = matchGridHeading(t)
+    if (heading) {
+      b.startGrid(heading, line)
+      return
+    }
+    const marker = matchObjectiveMarker(t)
+    const part = marker ? null : matchSectionHeading(t)
+    if (!marker && !part && this.isPageHeader(t)) {
+      if (b.grid && t !== this.header.title && t !== this.header.partnership) {
+        const seen = this.pageHeaders.get(t)
+        if (seen) seen.count++
+        else this.pageHeaders.set(t, { line, count: 1 })
+      }
+      if (b.grid || this.header.used.has(line)) return
+    }
+    if (!b.grid) {
+      this.beforeFirstGrid(t, line)
+      return
+    }
+    const grid = b.grid
+    if (grid.awaitingTitle) {
+      grid.awaitingTitle = false
+      if (!marker && !part && t.length <= MAX_TITLE) {
+        grid.title = t
+        return
+      }
+    }
+    if (marker) {
+      b.startObjective(marker.number, marker.text, line, false)
+      b.section = 'objective'
+      return
+    }
+    if (part) {
+      this.sectionHeading(part, line)
+      return
+    }
+    this.body(t, line)
+  }
+
+  private sectionHeading(h: SectionHeading, line: number): void {
+    const b = this.b
+    b.pendingSpend = null
+    switch (h.kind) {
+      case 'narrative':
+        b.section = h.section
+        if (h.rest) this.body(h.rest, line)
+        return
+      case 'objectives_list':
+        b.section = 'objectives_list'
+        return
+      case 'outcomes':
+        b.section = 'outcomes'
+        if (h.rest) b.addOutcome(h.rest, line, true)
+        return
+      case 'actions':
+        b.section = 'actions'
+        return
+      case 'progress':
+        b.section = 'progress'
+        b.lastProgress = null
+        return
+      case 'note':
+        b.addNarrative('guidance', h.rest, line)
+        return
+      case 'spend':
+        b.section = 'budget_box'
+        b.pendingSpend = { label: h.label, line }
+        if (h.rest) b.spendValue(h.rest, line)
+        return
+    }
+  }
+
+  /** Running text that is no heading: what it becomes depends on the part of the grid it is in. */
+  private body(t: string, line: number): void {
+    const b = this.b
+    const grid = b.currentGrid
+    switch (b.section) {
+      case 'guidance':
+      case 'gap_analysis':
+      case 'key_priorities':
+      case 'other':
+        b.addNarrative(b.section, t, line)
+        return
+      case 'self_assessment':
+        grid.sa.push({ line, text: t, paragraphStart: b.blankBefore })
+        return
+      case 'objectives_list': {
+        const m = /^(\d{1,3})[.)]\s+(.+)$/.exec(t)
+        if (m) {
+          b.startObjective(m[1], m[2], line, true)
+          b.section = 'objectives_list'
+          return
+        }
+        const last = grid.objectives[grid.objectives.length - 1]
+        if (last && last.fromList && !b.blankBefore) {
+          last.text = joinWrapped(last.text, t)
+          return
+        }
+        b.section = 'other'
+        b.addNarrative('other', t, line)
+        return
+      }
+      case 'objective': {
+        const objective = b.objective
+        if (objective && objective.actions.length === 0) {
+          objective.text = joinWrapped(objective.text, t)
+          return
+        }
+        b.addNarrative('other', t, line)
+        b.warn(line, `text after the actions of an objective recorded as grid narrative ("other"): "${short(t)}"`)
+        return
+      }
+      case 'outcomes':
+        b.addOutcome(t, line, false)
+        return
+      case 'actions':
+        b.addNarrative('other', t, line)
+        b.warn(line, `text among the actions recorded as grid narrative ("other"): "${short(t)}"`)
+        return
+      case 'progress':
+        progressComment(b, t, line)
+        return
+      case 'budget_box':
+        if (b.pendingSpend) b.spendValue(t, line)
+        else {
+          b.section = 'other'
+          b.addNarrative('other', t, line)
+        }
+        return
+    }
+  }
+
+  private beforeFirstGrid(t: string, line: number): void {
+    const heading = matchSectionHeading(t)
+    const gridContent = matchObjectiveMarker(t) || (heading && (heading.kind === 'actions' || heading.kind === 'outcomes' || heading.kind === 'objectives_list'))
+    if (gridContent && this.b.inferFirstGrid(line)) {
+      this.text(t, line)
+      return
+    }
+    if (this.header.used.has(line)) return
+    this.b.warn(line, `text before the first grid heading not recorded: "${short(t)}"`)
+  }
+
+  // ---- table rows ---------------------------------------------------------------------------
+
+  private row(l: DocLine): void {
+    const b = this.b
+    if (isSeparatorRow(l)) return
+    const texts = rowTexts(l)
+    const filled = texts.filter(Boolean)
+    if (filled.length === 0) return
+    if (filled.length === 1 && (!b.table || this.isStructural(filled[0]))) {
+      // A one-cell row ("Quarterly Progress Report to DAT: Quarter\t\t") is running text.
+      this.text(filled[0], l.line)
+      return
+    }
+    const header = recogniseHeader(l)
+    if (header) {
+      startTable(b, header.kind, header.roles, l)
+      return
+    }
+    if (!b.table) {
+      if (!b.grid && b.inferFirstGrid(l.line)) {
+        this.row(l)
+        return
+      }
+      if (b.grid && (b.section === 'objective' || b.section === 'actions' || b.section === 'outcomes') && filled.length >= 2) {
+        const layout = b.lastActionLayout && b.lastActionLayout.length === l.cells.length ? b.lastActionLayout : null
+        const roles: ColumnRole[] = layout ?? (['action', 'when', 'who', 'cost', 'rag'] as ColumnRole[]).slice(0, Math.max(2, Math.min(5, l.cells.length)))
+        startTable(b, 'actions', roles, l, true)
+        b.warn(l.line, layout ? 'action rows without a header row: columns taken from the previous action table' : `action rows without a header row: columns taken as ${roles.join(' | ')}`)
+      } else {
+        b.warn(l.line, `table row outside any recognised table not recorded: "${short(l.text)}"`)
+        return
+      }
+    }
+    const table = b.table!
+    if (table.kind !== 'progress') {
+      const dropped = texts.filter((text, i) => text && (table.roles[i] === undefined || table.roles[i] === null) && !(table.kind === 'budget' && i === table.labelIndex))
+      if (dropped.length) b.warn(l.line, `cell${dropped.length > 1 ? 's' : ''} under no recognised column not recorded: ${dropped.map(d => `"${short(d, 40)}"`).join(', ')}`)
+    }
+    if (table.kind === 'budget') budgetRow(b, l, texts)
+    else if (table.kind === 'progress') progressRow(b, l, texts)
+    else actionRow(b, l)
+  }
+}
