@@ -49,8 +49,12 @@ export interface SqliteEventStoreOptions {
    * 'wal-fsync' (default for a file): synchronous=NORMAL and the WAL fdatasynced off the event
    * loop before acknowledging; 'commit': synchronous=FULL, the sync inside COMMIT. An in-memory
    * database has nothing to sync and always uses 'commit'.
+   * 'unsafe-no-sync-for-tests': synchronous=OFF and no fdatasync, so acknowledged appends live
+   * in the page cache only. UNSAFE: loses acknowledged events on a power cut; it exists only so
+   * the power-loss tests can show that their fault layer catches a missing sync. Never
+   * reachable from configuration.
    */
-  durability?: 'wal-fsync' | 'commit'
+  durability?: 'wal-fsync' | 'commit' | 'unsafe-no-sync-for-tests'
   /** Most appends written in one transaction (default 32); the rest go in the next, which can commit while this one syncs. */
   maxBatch?: number
   /**
@@ -272,7 +276,8 @@ export class SqliteEventStore implements EventStore {
         const mode = db.pragma('journal_mode = WAL', { simple: true })
         if (String(mode).toLowerCase() !== 'wal') throw new Error(`could not switch to WAL journal (got ${String(mode)})`)
       }
-      db.pragma(this.walSync ? 'synchronous = NORMAL' : 'synchronous = FULL')
+      const unsafeNoSync = options.durability === 'unsafe-no-sync-for-tests' && !inMemory
+      db.pragma(unsafeNoSync ? 'synchronous = OFF' : this.walSync ? 'synchronous = NORMAL' : 'synchronous = FULL')
       db.pragma('foreign_keys = ON')
       if (!inMemory) {
         db.pragma(`wal_autocheckpoint = ${checkpointPages}`)

@@ -29,6 +29,8 @@ export interface StartServerOptions {
   logLimit?: number
   /** Stop keeping the log once listening (its output is still read and dropped): for load tests. */
   dropLogAfterStart?: boolean
+  /** A script to run instead of `gridledger serve` (it must log "gridledger listening" with its port as serve does). */
+  entry?: string
 }
 
 const live = new Set<ChildProcess>()
@@ -45,7 +47,7 @@ export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 export function startServer(options: StartServerOptions): Promise<ServerChild> {
   const limit = options.logLimit ?? 200_000
-  const child = spawn(process.execPath, ['--import', 'tsx', ...(options.nodeArgs ?? []), CLI, 'serve'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...(options.nodeArgs ?? []), ...(options.entry ? [options.entry] : [CLI, 'serve'])], {
     cwd: ROOT,
     env: childEnv({
       PORT: '0',
