@@ -55,6 +55,8 @@ export interface WorkloadLog {
   importsUnanswered: number
   tokensAcknowledged: MintedToken[]
   tokensUnanswered: string[]
+  /** The highest version of each plan that a reader was shown (GET /v1/plans) while the writers ran. */
+  versionsSeen: Map<string, number>
   /** Answers that are neither 2xx nor the 503 of a store going down. */
   unexpected: string[]
 }
@@ -75,7 +77,7 @@ export async function postImport(url: string): Promise<{ status: number; text: s
 
 /** Runs the writers against `server` until `kill` (called after `killAfterMs`) has killed it. */
 export async function writeUntilKilled(server: ServerChild, plans: SeededPlan[], tag: string, killAfterMs: number, rand: () => number, kill: () => void): Promise<WorkloadLog> {
-  const log: WorkloadLog = { acknowledged: [], unanswered: [], importsAcknowledged: [], importsUnanswered: 0, tokensAcknowledged: [], tokensUnanswered: [], unexpected: [] }
+  const log: WorkloadLog = { acknowledged: [], unanswered: [], importsAcknowledged: [], importsUnanswered: 0, tokensAcknowledged: [], tokensUnanswered: [], versionsSeen: new Map(), unexpected: [] }
   const actions = plans.flatMap(p => p.actionIds.map(actionId => ({ planId: p.planId, actionId })))
   let dead = false
   const killer = setTimeout(() => {
@@ -134,7 +136,20 @@ export async function writeUntilKilled(server: ServerChild, plans: SeededPlan[],
       await jitter()
     }
   }
-  await Promise.all([...Array.from({ length: PROGRESS_WRITERS }, (_, w) => progressWriter(w)), importWriter(), tokenWriter()])
+  // Beside the writers, a reader: what the server shows must be durable too, so a power cut never takes back a version it showed.
+  const reader = async () => {
+    while (!dead) {
+      try {
+        const res = await call(server.url, 'GET', '/v1/plans', undefined, { timeoutMs: 15_000 })
+        if (res.status !== 200) continue
+        for (const p of res.json().items as Array<{ id: string; version: number }>) log.versionsSeen.set(p.id, Math.max(log.versionsSeen.get(p.id) ?? 0, p.version))
+      } catch {
+        return
+      }
+      await new Promise(r => setTimeout(r, 20))
+    }
+  }
+  await Promise.all([...Array.from({ length: PROGRESS_WRITERS }, (_, w) => progressWriter(w)), importWriter(), tokenWriter(), reader()])
   clearTimeout(killer)
   await server.exited
   return log
