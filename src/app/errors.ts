@@ -13,3 +13,14 @@ export class ContentionError extends Error {
     this.name = 'ContentionError'
   }
 }
+
+/**
+ * Something this instance must confirm before it answers (that its tokens are current, that a
+ * revocation is applied) could not be confirmed in time: 503, and the caller retries.
+ */
+export class UnconfirmedError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'UnconfirmedError'
+  }
+}

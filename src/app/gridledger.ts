@@ -59,7 +59,7 @@ export async function assembleGridLedger(store: EventStore, options: Omit<OpenOp
     readModels,
     clock,
     adminToken: options.adminToken,
-    waitFor: position => projections.waitFor(position, 5_000),
+    waitFor: (position, timeoutMs = 5_000) => projections.waitFor(position, timeoutMs),
     // Another process (the CLI, or another instance on EventStoreDB) may have just minted it.
     catchUp: async () => projections.waitFor(await store.headPosition(), 2_000),
   })

@@ -9,6 +9,7 @@ import type { ReadModelStore } from '../projections/storage/readModelStore.js'
 import type { Projection } from '../projections/readModels/runner.js'
 import type { EventStore, StoredEvent } from '../store/eventStore.js'
 import type { Clock } from './clock.js'
+import { UnconfirmedError } from './errors.js'
 import { newId, sha256Hex } from './ids.js'
 
 export const TOKENS_STREAM = 'tokens'
@@ -69,8 +70,8 @@ export interface TokenServiceOptions {
   store: EventStore
   readModels: ReadModelStore
   clock: Clock
-  /** Waits until the read models have applied a position (read-your-writes). */
-  waitFor(position: number): Promise<unknown>
+  /** Waits until the read models have applied a position (read-your-writes); false when they did not in time. */
+  waitFor(position: number, timeoutMs?: number): Promise<boolean>
   /**
    * Brings the read models up to the store's head. With several instances on one EventStoreDB,
    * a token minted through another instance may not have reached this one's read model yet.
@@ -78,20 +79,41 @@ export interface TokenServiceOptions {
   catchUp?(): Promise<unknown>
   /** GRIDLEDGER_ADMIN_TOKEN: a bootstrap bearer with the admin role. */
   adminToken?: string
+  /** The revocation bound in ms (default REVOCATION_BOUND_MS). */
+  revocationBoundMs?: number
 }
 
 export const BOOTSTRAP_TOKEN_ID = 'bootstrap'
 
+/**
+ * A token revoked through any instance stops working on every instance sharing the store at
+ * most this long after the revocation was acknowledged: an instance trusts what its read model
+ * says about a token only while it has confirmed, within this bound, that the read model had
+ * applied the store's head as it stood then; past it, the request waits for a new confirmation
+ * and, failing one, is answered 503.
+ */
+export const REVOCATION_BOUND_MS = 1_000
+
 const TOKEN_CACHE_SIZE = 10_000
+
+/** What this instance knows about a bearer token, without reading the event store. */
+export type TokenLookup = Principal | 'revoked' | 'unknown'
 
 export class TokenService {
   private readonly adminTokenHash: Buffer | null
-  /** Principals by token hash, valid while tokensGeneration stays where it was when filled. */
+  /** Principals by token hash, valid while tokensGeneration stays where it was when filled and until the next confirmation. */
   private readonly cache = new Map<string, Principal | null>()
   private cacheGeneration = -1
+  /** Hashes of tokens revoked through this instance: refused at once, whatever the read model has applied. */
+  private readonly revokedHere = new Set<string>()
+  private readonly boundMs: number
+  /** performance.now() when the last successful confirmation started (its head position was read). */
+  private confirmedAt = Number.NEGATIVE_INFINITY
+  private confirming: Promise<void> | null = null
 
   constructor(private readonly options: TokenServiceOptions) {
     this.adminTokenHash = options.adminToken ? Buffer.from(sha256Hex(options.adminToken), 'hex') : null
+    this.boundMs = options.revocationBoundMs ?? REVOCATION_BOUND_MS
   }
 
   /**
@@ -99,18 +121,67 @@ export class TokenService {
    * unknown token is looked up once more after catching up with the store.
    */
   async authenticate(token: string): Promise<Principal | null> {
-    const known = this.lookup(token)
-    if (known !== undefined || !this.options.catchUp) return known ?? null
-    await this.options.catchUp()
-    return this.lookup(token) ?? null
+    const known = await this.resolve(token)
+    if (known !== 'unknown') return known === 'revoked' ? null : known
+    const again = await this.resolveAfterCatchUp(token)
+    return typeof again === 'string' ? null : again
+  }
+
+  /**
+   * What this instance's read model says of the token, reading no event store unless it has to
+   * confirm its freshness (at most once per revocation bound, shared by every request): a
+   * principal is only answered from a read model confirmed fresh within the bound.
+   * Throws UnconfirmedError when it cannot be confirmed.
+   */
+  async resolve(token: string): Promise<TokenLookup> {
+    const hash = sha256Hex(token)
+    const found = this.lookup(hash)
+    if (found === undefined) return 'unknown'
+    if (found === null) return 'revoked'
+    if (found.tokenId === BOOTSTRAP_TOKEN_ID) return found
+    const age = performance.now() - this.confirmedAt
+    if (age < this.boundMs) {
+      // Confirm again in the background before the bound runs out, so requests rarely wait.
+      if (age > this.boundMs / 2) void this.confirm().catch(() => undefined)
+      return found
+    }
+    await this.confirm()
+    return this.lookup(hash) ?? 'unknown'
+  }
+
+  /** For an unknown token: catch up with the store (another instance may have minted it), then resolve. */
+  async resolveAfterCatchUp(token: string): Promise<TokenLookup> {
+    if (this.options.catchUp) await this.options.catchUp()
+    return this.resolve(token)
+  }
+
+  /**
+   * Reads the store's head and waits for the read models to apply it; then every principal
+   * cached before is dropped (another process sharing a SQLite file applies revocations to the
+   * read model itself, so this one's projection never tells it).
+   */
+  private confirm(): Promise<void> {
+    this.confirming ??= (async () => {
+      const started = performance.now()
+      try {
+        const head = await this.options.store.headPosition()
+        const applied = await this.options.waitFor(head, this.boundMs)
+        if (!applied) throw new UnconfirmedError('This instance could not confirm in time that it knows every revocation; retry shortly.')
+        this.confirmedAt = started
+        this.cache.clear()
+      } finally {
+        this.confirming = null
+      }
+    })()
+    return this.confirming
   }
 
   /** undefined: never seen; null: revoked. */
-  private lookup(token: string): Principal | null | undefined {
-    const hash = sha256Hex(token)
+  private lookup(hash: string): Principal | null | undefined {
     if (this.adminTokenHash && timingSafeEqual(Buffer.from(hash, 'hex'), this.adminTokenHash)) {
       return { tokenId: BOOTSTRAP_TOKEN_ID, role: 'admin', label: 'bootstrap admin token', owners: [] }
     }
+    if (this.revokedHere.has(hash)) return null
     // Every request authenticates: keep what the read model said until it changes.
     if (this.cacheGeneration !== tokensGeneration || this.cache.size > TOKEN_CACHE_SIZE) {
       this.cache.clear()
@@ -178,6 +249,11 @@ export class TokenService {
       ],
       { expectedVersion: 'any' },
     )
-    await this.options.waitFor(result.position)
+    // Refused here from now on, whatever the projection does; other instances within the bound.
+    this.revokedHere.add(ref.hash)
+    this.cache.delete(ref.hash)
+    if (!(await this.options.waitFor(result.position))) {
+      throw new UnconfirmedError(`The revocation of token ${tokenId} is recorded and refused here, but not yet confirmed applied; repeat the DELETE to confirm it.`)
+    }
   }
 }

@@ -70,7 +70,7 @@ export async function buildApp(ledger: GridLedger, options: AppOptions = {}): Pr
 
   // Our shared plugins.
   await app.register(errorsPlugin)
-  await app.register(authPlugin, { tokens: ledger.tokens })
+  await app.register(authPlugin, { tokens: ledger.tokens, failuresPerMinute: options.rateLimit ?? 6000 })
   await app.register(contentTypePlugin)
   await app.register(commandsPlugin, { handler: ledger.commands, idempotency: ledger.idempotency })
 

@@ -3,8 +3,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Principal, Role } from '../../../domain/actor.js'
-import type { TokenService } from '../../../app/tokens.js'
+import type { TokenLookup, TokenService } from '../../../app/tokens.js'
 import { problem, sendProblem } from '../../problem.js'
+import { AuthFailureThrottle } from './authThrottle.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -25,21 +26,43 @@ export function bearerToken(request: FastifyRequest): string | null {
   return m ? m[1] : null
 }
 
-async function auth(app: FastifyInstance, options: { tokens: TokenService }): Promise<void> {
+export interface AuthOptions {
+  tokens: TokenService
+  /** Failed or missing authentications allowed per client address per minute; 0: unlimited. */
+  failuresPerMinute?: number
+}
+
+async function auth(app: FastifyInstance, options: AuthOptions): Promise<void> {
+  const throttle = options.failuresPerMinute ? new AuthFailureThrottle(options.failuresPerMinute) : null
   app.decorateRequest('principal', null)
   app.addHook('onRequest', async (request, reply) => {
     const config = request.routeOptions.config
     // The /docs page's own assets (registered by @fastify/swagger-ui) are public too.
     if (config.auth === false || request.is404 || request.routeOptions.url?.startsWith('/docs')) return
     const token = bearerToken(request)
-    const principal = token ? await options.tokens.authenticate(token) : null
-    if (!principal) {
+    let found: TokenLookup = token ? await options.tokens.resolve(token) : 'unknown'
+    if (typeof found === 'string' && throttle) {
+      // A failure so far. Counted per address before anything reads the store: a flood of bad
+      // or absent tokens is refused here, whatever tokens it sprays.
+      const wait = throttle.retryAfter(request.ip)
+      if (wait > 0) {
+        reply.header('Retry-After', String(wait))
+        return sendProblem(reply, problem(429, `Too many failed authentications from this address; retry in ${wait} s`))
+      }
+      throttle.fail(request.ip)
+    }
+    if (token && found === 'unknown') {
+      // Another instance (or the CLI) may have minted it a moment ago.
+      found = await options.tokens.resolveAfterCatchUp(token)
+      if (typeof found !== 'string') throttle?.forgive(request.ip)
+    }
+    if (typeof found === 'string') {
       reply.header('WWW-Authenticate', 'Bearer realm="gridledger"')
       return sendProblem(reply, problem(401, token ? 'The bearer token is unknown or revoked' : 'An Authorization: Bearer token is required'))
     }
-    request.principal = principal
-    if (config.roles && !config.roles.includes(principal.role)) {
-      return sendProblem(reply, problem(403, `The ${principal.role} role may not ${request.method} ${request.routeOptions.url}`))
+    request.principal = found
+    if (config.roles && !config.roles.includes(found.role)) {
+      return sendProblem(reply, problem(403, `The ${found.role} role may not ${request.method} ${request.routeOptions.url}`))
     }
   })
 }

@@ -4,7 +4,7 @@ import type { FastifyError, FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { DomainError, ValidationError, type FieldError } from '../../../domain/errors.js'
-import { ContentionError, PreconditionFailedError } from '../../../app/errors.js'
+import { ContentionError, PreconditionFailedError, UnconfirmedError } from '../../../app/errors.js'
 import { StoreUnavailableError, VersionConflictError } from '../../../store/eventStore.js'
 import { problem, sendProblem } from '../../problem.js'
 
@@ -45,6 +45,11 @@ async function errors(app: FastifyInstance): Promise<void> {
     }
     if (error instanceof PreconditionFailedError) return sendProblem(reply, problem(412, error.message))
     if (error instanceof VersionConflictError || error instanceof ContentionError) return sendProblem(reply, problem(409, error.message))
+    if (error instanceof UnconfirmedError) {
+      request.log.warn({ err: error }, 'could not confirm')
+      reply.header('Retry-After', '1')
+      return sendProblem(reply, problem(503, error.message))
+    }
     if (error instanceof StoreUnavailableError) {
       request.log.warn({ err: error }, 'store unavailable')
       reply.header('Retry-After', '5')
@@ -64,7 +69,10 @@ async function errors(app: FastifyInstance): Promise<void> {
     return sendProblem(reply, problem(500, 'Something went wrong on our side; it has been logged.'))
   })
 
-  app.setNotFoundHandler((request, reply) =>
+  // Probing for routes is rate-limited like any request, per address (the global limiter skips
+  // the not-found handler; keyed on a token, a prober would spray tokens for fresh budgets).
+  const limited = app.hasDecorator('rateLimit') ? { preValidation: app.rateLimit({ keyGenerator: request => `nf:${request.ip}` }) } : {}
+  app.setNotFoundHandler(limited, (request, reply) =>
     sendProblem(reply, problem(404, `No route ${request.method} ${request.url.split('?')[0]}`)),
   )
 }
