@@ -5,9 +5,10 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import { randomUUID } from 'node:crypto'
 import type { GridLedger } from '../app/gridledger.js'
 import authPlugin from './plugins/app/auth.js'
+import cacheControlPlugin from './plugins/app/cacheControl.js'
 import commandsPlugin from './plugins/app/commands.js'
 import contentTypePlugin from './plugins/app/contentType.js'
-import errorsPlugin from './plugins/app/errors.js'
+import errorsPlugin, { frameworkErrors } from './plugins/app/errors.js'
 import { registerHelmet } from './plugins/external/helmet.js'
 import { registerRateLimit } from './plugins/external/rateLimit.js'
 import { registerSwagger } from './plugins/external/swagger.js'
@@ -53,6 +54,7 @@ export async function buildApp(ledger: GridLedger, options: AppOptions = {}): Pr
     },
     ajv: undefined,
     routerOptions: { maxParamLength: 500 },
+    frameworkErrors,
   })
   // The route table as served: the authorization matrix and the fuzz tests are generated from it.
   const routeTable: string[] = []
@@ -71,6 +73,7 @@ export async function buildApp(ledger: GridLedger, options: AppOptions = {}): Pr
   // Our shared plugins.
   await app.register(errorsPlugin)
   await app.register(authPlugin, { tokens: ledger.tokens, failuresPerMinute: options.rateLimit ?? 6000 })
+  await app.register(cacheControlPlugin)
   await app.register(contentTypePlugin)
   await app.register(commandsPlugin, { handler: ledger.commands, idempotency: ledger.idempotency })
 

@@ -1,6 +1,6 @@
 // One error handler and one not-found handler for the whole app: every failure becomes
 // problem+json with the right status. Client input never produces a 5xx.
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { DomainError, ValidationError, type FieldError } from '../../../domain/errors.js'
@@ -75,6 +75,25 @@ async function errors(app: FastifyInstance): Promise<void> {
   app.setNotFoundHandler(limited, (request, reply) =>
     sendProblem(reply, problem(404, `No route ${request.method} ${request.url.split('?')[0]}`)),
   )
+}
+
+/**
+ * Fastify's `frameworkErrors` option: what its router refuses before any route or hook runs (a
+ * path that is not valid percent-encoded UTF-8, an over-long path parameter) is answered as
+ * problem+json like every other error.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const detail =
+    error.code === 'FST_ERR_BAD_URL'
+      ? 'The request path is not valid percent-encoded UTF-8'
+      : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? 'A path parameter is too long'
+        : error.message
+  request.log.info({ code: error.code }, 'request refused by the router')
+  // No hook runs for these: set what the hooks would have.
+  reply.headers(request.server.securityHeaders ?? {})
+  reply.header('X-Request-Id', request.id)
+  void sendProblem(reply, problem(error.statusCode && error.statusCode < 500 ? error.statusCode : 400, detail))
 }
 
 export default fp(errors, { name: 'errors' })

@@ -2,6 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { FastifyInstance } from 'fastify'
 import helmet from 'helmet'
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The headers every response carries (also set where no hook runs: the router's own refusals). */
+    securityHeaders: Record<string, string>
+  }
+}
+
 // Security headers from helmet. Our policy has no per-request parts (no nonces), so helmet
 // runs once, at start, against a recorder, and every response gets the recorded headers in
 // one reply.headers() call. Running helmet's middleware per request (as @fastify/helmet does,
@@ -15,6 +22,7 @@ export async function registerHelmet(app: FastifyInstance): Promise<void> {
     },
   })
   const headers = recordHeaders(middleware)
+  app.decorate('securityHeaders', headers)
   app.addHook('onRequest', (_request, reply, done) => {
     reply.headers(headers)
     done()

@@ -9,15 +9,15 @@ export default async function tokenRoutes(fastify: FastifyInstance, { ledger }: 
   const app = fastify.withTypeProvider<ZodTypeProvider>()
 
   app.post('/v1/tokens', {
-    config: { roles: ADMINS },
+    config: { roles: ADMINS, cache: 'no-store' },
     schema: { tags: ['tokens'], summary: 'Mint a token (shown once)', body: CreateToken, response: { 201: IssuedToken, 400: Problem, 403: Problem } },
   }, async (request, reply) => {
     const issued = await ledger.tokens.create(request.body, request.principal!)
-    return reply.code(201).header('Cache-Control', 'no-store').send(issued)
+    return reply.code(201).send(issued)
   })
 
   app.delete('/v1/tokens/:tokenId', {
-    config: { roles: ADMINS },
+    config: { roles: ADMINS, cache: 'no-store' },
     schema: { tags: ['tokens'], summary: 'Revoke a token, at once', params: TokenParams, response: { 204: NoContent, 404: Problem } },
   }, async (request, reply) => {
     await ledger.tokens.revoke(request.params.tokenId, request.principal!)
