@@ -5,7 +5,14 @@ const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   GRIDLEDGER_STORE: z.string().min(1).default('sqlite:./data/gridledger.db'),
-  GRIDLEDGER_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  GRIDLEDGER_ADMIN_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .superRefine((token, ctx) => {
+      const reason = weakAdminTokenReason(token)
+      if (reason) ctx.addIssue({ code: 'custom', message: reason })
+    })
+    .optional(),
   GRIDLEDGER_RATE_LIMIT: z.coerce.number().int().min(0).default(6000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
@@ -19,4 +26,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`)
   }
   return parsed.data
+}
+
+// GRIDLEDGER_ADMIN_TOKEN must be a secret: a value copied from a template or documentation
+// (`change-me-to-a-long-random-secret`, `your-secret-here`, …) would give anyone who has read
+// the same page the admin role, so the server refuses to start with one.
+
+/** Words that mark a placeholder, compared with case and punctuation removed. */
+const PLACEHOLDER_WORDS = ['changeme', 'replaceme', 'changethis', 'yoursecret', 'yourtoken', 'secrethere', 'tokenhere', 'placeholder', 'example', 'insertsecret', 'longrandomsecret', 'randomsecret', 'notasecret']
+
+/** Why the value is a well-known placeholder or too easily guessed, or null when it is not. */
+export function weakAdminTokenReason(token: string): string | null {
+  const folded = token.toLowerCase().replace(/[^a-z0-9]/g, '')
+  const word = PLACEHOLDER_WORDS.find(w => folded.includes(w))
+  if (word) return `looks like a placeholder ("${word}"); generate a secret, e.g. openssl rand -base64 32`
+  if (new Set(token).size < 8) return 'has fewer than 8 distinct characters; generate a secret, e.g. openssl rand -base64 32'
+  return null
 }
