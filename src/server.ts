@@ -12,6 +12,8 @@ export async function serve(config: Config): Promise<{ close(): Promise<void>; p
   const logger = pino({ level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'headers.authorization'] })
   const ledger = await openGridLedger({
     store: config.GRIDLEDGER_STORE,
+    createStore: true,
+    onStoreCreated: location => logger.warn({ store: location }, 'no store there: created a new, empty one'),
     adminToken: config.GRIDLEDGER_ADMIN_TOKEN,
     onProjectionError: err => logger.error({ err }, 'projection failed; retrying from its checkpoint'),
   })

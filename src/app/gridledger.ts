@@ -30,6 +30,10 @@ export interface GridLedger {
 export interface OpenOptions {
   /** GRIDLEDGER_STORE syntax: sqlite:<path>, memory:, esdb://… */
   store: string
+  /** May a store that does not exist be created (serve, import)? Default false: see openStore. */
+  createStore?: boolean
+  /** Told when a new, empty store was created. */
+  onStoreCreated?(location: string): void
   clock?: Clock
   adminToken?: string
   /** Where projection failures are reported (they retry from their checkpoints). */
@@ -45,7 +49,7 @@ export function readModelsFor(store: EventStore): ReadModelStore {
 }
 
 export async function openGridLedger(options: OpenOptions): Promise<GridLedger> {
-  const store = await openStore(options.store)
+  const store = await openStore(options.store, { create: options.createStore, onCreate: options.onStoreCreated })
   return assembleGridLedger(store, options)
 }
 

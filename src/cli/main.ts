@@ -40,7 +40,8 @@ export async function main(argv: string[], out: Out = l => process.stdout.write(
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' }, force: { type: 'boolean' } } })
       if (positionals.length !== 1) return usage(err, 'import takes one file')
       const text = await readFile(positionals[0], 'utf8')
-      const ledger = await openGridLedger({ store: config.GRIDLEDGER_STORE })
+      // A dry run reads only, so it may not create a store.
+      const ledger = await openGridLedger({ store: config.GRIDLEDGER_STORE, createStore: !values['dry-run'], onStoreCreated: location => err(`no store at ${location}: created a new, empty one`) })
       try {
         if (process.stderr.isTTY && !values.json) err(`importing ${positionals[0]} (${text.length} characters)…`)
         const result = await ledger.imports.import(text, CLI_PRINCIPAL, { dryRun: values['dry-run'], force: values.force })

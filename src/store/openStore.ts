@@ -2,6 +2,7 @@
 //   memory:                      in-memory (tests, demos; nothing persisted)
 //   sqlite:<path>                SQLite file, e.g. sqlite:./data/gridledger.db; sqlite::memory:
 //   esdb://…, esdb+discover://…, kurrentdb://…, kurrentdb+discover://…   EventStoreDB / KurrentDB
+import { statSync } from 'node:fs'
 import type { EventStore } from './eventStore.js'
 import { createMemoryEventStore } from './memoryEventStore.js'
 
@@ -13,15 +14,39 @@ interface EsdbModule {
   openEsdbEventStore(url: string): Promise<EventStore> | EventStore
 }
 
-export async function openStore(url: string): Promise<EventStore> {
+export interface OpenStoreOptions {
+  /**
+   * May a store that does not exist yet be created? Only commands that write (serve, import) say
+   * yes: a command that reads, pointed at a mistyped path, must not make an empty store there and
+   * report on it as if it were the real one. Default false.
+   */
+  create?: boolean
+  /** Told when a new, empty store was created (so the caller can say so in its log). */
+  onCreate?(location: string): void
+}
+
+/** The store named does not exist and the command may not create one. */
+export class StoreNotFoundError extends Error {
+  constructor(readonly location: string) {
+    super(`no gridledger store at ${location}: check GRIDLEDGER_STORE (only \`gridledger serve\` and \`gridledger import\` create a new store)`)
+    this.name = 'StoreNotFoundError'
+  }
+}
+
+export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<EventStore> {
   const value = typeof url === 'string' ? url.trim() : ''
   if (value === 'memory:' || value === 'memory') return createMemoryEventStore()
   if (value.startsWith('sqlite:')) {
     const path = value.slice('sqlite:'.length)
     if (path.length === 0) throw new Error(`GRIDLEDGER_STORE "${url}" names no SQLite file: use sqlite:<path>, e.g. sqlite:./data/gridledger.db or sqlite::memory:`)
+    const isFile = path !== ':memory:' && !path.startsWith('file:')
+    const exists = isFile && sqliteFileExists(path)
+    if (isFile && !exists && !options.create) throw new StoreNotFoundError(path)
     // Loaded on demand so the memory and EventStoreDB stores do not load the native module.
     const { openSqliteEventStore } = await import('./sqliteEventStore.js')
-    return openSqliteEventStore(path)
+    const store = openSqliteEventStore(path)
+    if (isFile && !exists) options.onCreate?.(path)
+    return store
   }
   if (ESDB_SCHEMES.some(s => value.toLowerCase().startsWith(s))) {
     // A variable specifier: the EventStoreDB adapter (and its gRPC client) loads only when asked for.
@@ -39,4 +64,15 @@ export async function openStore(url: string): Promise<EventStore> {
     return await mod.openEsdbEventStore(value)
   }
   throw new Error(`Unsupported GRIDLEDGER_STORE "${url}". Accepted forms: ${STORE_URL_FORMS.join('; ')}`)
+}
+
+/** A SQLite store exists once its file does and is not empty (SQLite turns an empty file into a new database). */
+function sqliteFileExists(path: string): boolean {
+  try {
+    const stat = statSync(path)
+    return !stat.isFile() || stat.size > 0
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return false
+    throw error
+  }
 }
