@@ -14,6 +14,12 @@ const Env = z.object({
     })
     .optional(),
   GRIDLEDGER_RATE_LIMIT: z.coerce.number().int().min(0).default(6000),
+  /** Scheduled backups of the SQLite store go here (off when unset). */
+  GRIDLEDGER_BACKUP_DIR: z.string().min(1).optional(),
+  /** How often: 90s, 15m, 6h, 1d. */
+  GRIDLEDGER_BACKUP_EVERY: z.string().regex(/^\d+\s*[smhd]$/, 'a number and a unit: 90s, 15m, 6h, 1d').refine(v => !/^0+\s*[smhd]$/.test(v), 'must be more than 0').default('24h'),
+  /** How many scheduled backups are kept (the oldest beyond are deleted). */
+  GRIDLEDGER_BACKUP_KEEP: z.coerce.number().int().min(1).default(7),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 

@@ -1,7 +1,11 @@
 // Serving the API: open the ledger, listen, and shut down gracefully on SIGTERM/SIGINT
 // (stop accepting, finish in-flight requests, close the projections and the store).
 import closeWithGrace from 'close-with-grace'
+import { mkdirSync } from 'node:fs'
 import pino from 'pino'
+import { sqliteStorePath } from './app/backup.js'
+import { backupInChildProcess } from './app/backupProcess.js'
+import { parseEvery, startBackupSchedule, type BackupSchedule } from './app/backupSchedule.js'
 import { openGridLedger } from './app/gridledger.js'
 import type { Config } from './config.js'
 import { buildApp } from './http/app.js'
@@ -10,6 +14,8 @@ import { packageVersion } from './version.js'
 
 export async function serve(config: Config): Promise<{ close(): Promise<void>; port: number }> {
   const logger = pino({ level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'headers.authorization'] })
+  // Checked before the store opens: a backup schedule that cannot run is a configuration error.
+  if (config.GRIDLEDGER_BACKUP_DIR) sqliteStorePath(config.GRIDLEDGER_STORE)
   const ledger = await openGridLedger({
     store: config.GRIDLEDGER_STORE,
     createStore: true,
@@ -22,9 +28,17 @@ export async function serve(config: Config): Promise<{ close(): Promise<void>; p
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.PORT
   logger.info({ port, host: config.HOST, store: config.GRIDLEDGER_STORE.replace(/\/\/[^@/]*@/, '//***@') }, 'gridledger listening')
+  let backups: BackupSchedule | null = null
+  if (config.GRIDLEDGER_BACKUP_DIR) {
+    const dir = config.GRIDLEDGER_BACKUP_DIR
+    mkdirSync(dir, { recursive: true })
+    backups = startBackupSchedule({ dir, everyMs: parseEvery(config.GRIDLEDGER_BACKUP_EVERY), keep: config.GRIDLEDGER_BACKUP_KEEP, takeBackup: backupInChildProcess(config.GRIDLEDGER_STORE), logger })
+    logger.info({ dir, every: config.GRIDLEDGER_BACKUP_EVERY, keep: config.GRIDLEDGER_BACKUP_KEEP }, 'scheduled backups on')
+  }
   let closing: Promise<void> | null = null
   const close = () =>
     (closing ??= (async () => {
+      await backups?.close()
       await app.close()
       await ledger.close()
     })())

@@ -6,6 +6,8 @@ import cliProgress from 'cli-progress'
 import type { Principal, Role } from '../domain/actor.js'
 import { openGridLedger, rebuildReadModels } from '../app/gridledger.js'
 import { ROLES } from '../app/tokens.js'
+import { backupCommand, BACKUP_USAGE } from './backup.js'
+import { restoreCommand, RESTORE_USAGE } from './restore.js'
 import { loadConfig } from '../config.js'
 import { listPlans } from '../projections/readModels/planCatalogue.js'
 import { openStore } from '../store/openStore.js'
@@ -23,6 +25,8 @@ const USAGE = `gridledger <command>
   token revoke <tokenId>                  revoke a token
   rebuild                                 drop and rebuild every read model from the events
   verify [--plan ID] [--json]             check every plan's hash chain
+${BACKUP_USAGE}
+${RESTORE_USAGE}
 
 The store is GRIDLEDGER_STORE (default sqlite:./data/gridledger.db).`
 
@@ -116,6 +120,10 @@ export async function main(argv: string[], out: Out = l => process.stdout.write(
         await ledger.close()
       }
     }
+    case 'backup':
+      return backupCommand(rest, config, out, err)
+    case 'restore':
+      return restoreCommand(rest, config, out, err)
     case undefined:
     case 'help':
     case '--help':
