@@ -14,6 +14,8 @@ import { runCli } from '../support/cli.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'gridledger-schedule-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+// CLI processes and servers: slow on a loaded machine, not stuck.
+t.setTimeout(900_000)
 
 t.test('intervals and names', async t => {
   t.equal(parseEvery('90s'), 90_000)

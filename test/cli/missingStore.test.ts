@@ -12,6 +12,8 @@ const FIXTURE = new URL('../fixtures/ealing-2006-07.txt', import.meta.url).pathn
 
 const dir = mkdtempSync(join(tmpdir(), 'gridledger-missing-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+// CLI processes and servers: slow on a loaded machine, not stuck.
+t.setTimeout(900_000)
 
 const readingCommands: Array<[string, string[]]> = [
   ['verify', ['verify']],
