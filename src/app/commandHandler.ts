@@ -6,7 +6,7 @@
 import type { Principal } from '../domain/actor.js'
 import type { PlanCommand } from '../domain/commands.js'
 import { PLAN_EVENT_VERSIONS, type PlanEvent } from '../domain/events.js'
-import { decide, evolve, initialState, type PlanDecisionState } from '../domain/planDecider.js'
+import { copyState, decide, evolve, initialState, type PlanDecisionState } from '../domain/planDecider.js'
 import { londonDate } from '../domain/values/calendarDate.js'
 import { planStreamId } from '../domain/planStream.js'
 import { fromStored } from '../projections/recordedEvent.js'
@@ -175,7 +175,7 @@ export class CommandHandler {
 /** Decides commands in sequence, each on the state the earlier ones produce, without touching `state`. */
 function decideAll(commands: PlanCommand[], state: PlanDecisionState, ctx: Parameters<typeof decide>[2]): PlanEvent[] {
   if (commands.length === 1) return decide(commands[0], state, ctx)
-  const scratch = cloneState(state)
+  const scratch = copyState(state)
   const all: PlanEvent[] = []
   for (const command of commands) {
     const events = decide(command, scratch, ctx)
@@ -183,15 +183,4 @@ function decideAll(commands: PlanCommand[], state: PlanDecisionState, ctx: Param
     all.push(...events)
   }
   return all
-}
-
-function cloneState(state: PlanDecisionState): PlanDecisionState {
-  return {
-    planId: state.planId,
-    year: state.year,
-    gridNumbers: new Map(state.gridNumbers),
-    grids: new Set(state.grids),
-    objectives: new Map(state.objectives),
-    actions: new Map([...state.actions].map(([id, a]) => [id, { ...a, owners: [...a.owners] }])),
-  }
 }

@@ -4,7 +4,8 @@
 // live action) is checked here, on every read.
 import type { Principal } from '../domain/actor.js'
 import { NotFoundError } from '../domain/errors.js'
-import { canSee, fold } from '../domain/planDecider.js'
+import { fold, planScope } from '../domain/planDecider.js'
+import { maySeePlan, planVisibility, seesEveryPlan } from '../domain/visibility.js'
 import { londonDate } from '../domain/values/calendarDate.js'
 import type { QuarterNumber } from '../domain/values/financialYear.js'
 import { historyPage, type HistoryPage } from '../projections/folds/history.js'
@@ -42,8 +43,7 @@ export class PlanQueries {
   /** The plans the principal may see, from the catalogue read model (caught up first: read-your-writes). */
   async list(principal: Principal): Promise<PlanSummary[]> {
     await this.runner.waitFor(await this.store.headPosition(), CATCH_UP_MS)
-    const visible = (entry: CatalogueEntry) =>
-      principal.role !== 'provider' || entry.ownerLabels.some(o => principal.owners.some(l => l.toLowerCase() === o.toLowerCase()))
+    const visible = planVisibility(principal)
     return listPlans(this.readModels)
       .filter(visible)
       .map(({ id, partnership, year, title, version }) => ({ id, partnership, year, title, version }))
@@ -54,8 +54,8 @@ export class PlanQueries {
     const stored = await this.store.readStream(planStreamId(planId))
     const events = stored.map(fromStored)
     if (events.length === 0) throw new NotFoundError('plan', planId)
-    // Only a provider's sight depends on the plan (its owner labels); fold just for them.
-    if (principal.role === 'provider' && !canSee(fold(events.map(e => e.event)), principal)) throw new NotFoundError('plan', planId)
+    // Fold only when the principal's sight depends on the plan.
+    if (!seesEveryPlan(principal) && !maySeePlan(principal, planScope(fold(events.map(e => e.event))))) throw new NotFoundError('plan', planId)
     return events
   }
 

@@ -2,8 +2,9 @@
 // revoking are events in the `tokens` stream (so on EventStoreDB every instance sees them);
 // the `tokens` read model answers "who is this bearer?" on every request.
 import { randomBytes, timingSafeEqual } from 'node:crypto'
-import type { Principal, Role } from '../domain/actor.js'
+import type { Principal } from '../domain/actor.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js'
+import { isRole, ROLES, type Role } from '../domain/roles.js'
 import { normaliseOwners } from '../domain/values/owners.js'
 import type { ReadModelStore } from '../projections/storage/readModelStore.js'
 import type { Projection } from '../projections/readModels/runner.js'
@@ -13,7 +14,6 @@ import { UnconfirmedError } from './errors.js'
 import { newId, sha256Hex } from './ids.js'
 
 export const TOKENS_STREAM = 'tokens'
-export const ROLES: readonly Role[] = ['admin', 'commissioner', 'provider', 'auditor']
 
 export interface TokenRecord {
   id: string
@@ -203,8 +203,8 @@ export class TokenService {
 
   async create(input: { role: string; owners?: string[]; label?: string | null }, by: Principal | null): Promise<IssuedToken> {
     if (by && by.role !== 'admin') throw new ForbiddenError('only admins mint tokens')
-    if (!ROLES.includes(input.role as Role)) throw ValidationError.field('role', `must be one of ${ROLES.join(', ')}`)
-    const role = input.role as Role
+    if (!isRole(input.role)) throw ValidationError.field('role', `must be one of ${ROLES.join(', ')}`)
+    const role = input.role
     const owners = normaliseOwners(input.owners ?? [])
     if (role === 'provider' && owners.length === 0) throw ValidationError.field('owners', 'a provider token needs at least one owner label')
     if (role !== 'provider' && owners.length > 0) throw ValidationError.field('owners', 'only provider tokens are bound to owner labels')

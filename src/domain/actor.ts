@@ -1,6 +1,8 @@
-/** Who did something. Recorded on every event. */
-export type Role = 'admin' | 'commissioner' | 'provider' | 'auditor'
+import type { Role } from './roles.js'
 
+export type { Role }
+
+/** Who did something. Recorded on every event. */
 export interface Actor {
   /** Token id (never the token itself); null for the bootstrap admin token and the CLI. */
   tokenId: string | null

@@ -4,11 +4,15 @@ import type { Principal } from './actor.js'
 import type { PlanCommand } from './commands.js'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldError } from './errors.js'
 import type { BudgetLine, PlanEvent } from './events.js'
+import { MAX_GRID_NUMBER, MAX_ITEM_NUMBER, MAX_SHORT_TEXT, MAX_TEXT } from './limits.js'
+import { defaultPlanTitle } from './planTitle.js'
+import { isPlanEditor } from './roles.js'
 import { requireCalendarDate } from './values/calendarDate.js'
 import { deriveDue } from './values/due.js'
 import { parseFinancialYear, type FinancialYear } from './values/financialYear.js'
 import { parseMoney } from './values/money.js'
-import { normaliseOwners, sameOwner } from './values/owners.js'
+import { distinctOwners, normaliseOwners, sameOwner } from './values/owners.js'
+import { maySeePlan, type PlanScope } from './visibility.js'
 import { PROGRESS_STATUSES, RAGS, type ProgressStatus, type Rag } from './values/types.js'
 
 interface ActionFacts {
@@ -21,6 +25,7 @@ interface ActionFacts {
 /** What deciding needs to know about a plan; the read models hold the rest. */
 export interface PlanDecisionState {
   planId: string | null
+  partnership: string | null
   year: FinancialYear | null
   gridNumbers: Map<number, string>
   grids: Set<string>
@@ -35,7 +40,18 @@ export interface DecideContext {
 }
 
 export function initialState(): PlanDecisionState {
-  return { planId: null, year: null, gridNumbers: new Map(), grids: new Set(), objectives: new Map(), actions: new Map() }
+  return { planId: null, partnership: null, year: null, gridNumbers: new Map(), grids: new Set(), objectives: new Map(), actions: new Map() }
+}
+
+/** A copy that can be evolved without touching `state` (deciding a batch against a scratch state). */
+export function copyState(state: PlanDecisionState): PlanDecisionState {
+  return {
+    ...state,
+    gridNumbers: new Map(state.gridNumbers),
+    grids: new Set(state.grids),
+    objectives: new Map(state.objectives),
+    actions: new Map([...state.actions].map(([id, a]) => [id, { ...a, owners: [...a.owners] }])),
+  }
 }
 
 /**
@@ -47,6 +63,7 @@ export function evolve(state: PlanDecisionState, event: PlanEvent): PlanDecision
   switch (event.type) {
     case 'PlanCreated':
       state.planId = event.data.planId
+      state.partnership = event.data.partnership
       state.year = parseFinancialYear(event.data.year)
       return state
     case 'GridAdded':
@@ -91,9 +108,6 @@ export function fold(events: Iterable<PlanEvent>, state = initialState()): PlanD
 
 // ---- validation helpers -------------------------------------------------------------------
 
-const MAX_TEXT = 20_000
-const MAX_SHORT = 500
-
 function text(value: unknown, path: string, { required = true, max = MAX_TEXT } = {}): string {
   if (typeof value !== 'string') throw ValidationError.field(path, 'must be a string')
   const trimmed = value.trim()
@@ -110,7 +124,7 @@ function optionalText(value: unknown, path: string, max = MAX_TEXT): string | nu
 
 function itemNumber(value: unknown, path: string): string | null {
   if (value === undefined || value === null) return null
-  const t = text(value, path, { required: false, max: 20 })
+  const t = text(value, path, { required: false, max: MAX_ITEM_NUMBER })
   return t.length ? t : null
 }
 
@@ -136,7 +150,7 @@ function effectiveDate(value: unknown, path: string, ctx: DecideContext): string
 function ownerList(value: unknown, path: string): string[] {
   if (value === undefined || value === null) return []
   if (!Array.isArray(value)) throw ValidationError.field(path, 'must be a list of owner labels')
-  value.forEach((v, i) => text(v, `${path}.${i}`, { max: MAX_SHORT }))
+  value.forEach((v, i) => text(v, `${path}.${i}`, { max: MAX_SHORT_TEXT }))
   return normaliseOwners(value as string[])
 }
 
@@ -177,15 +191,13 @@ function requireAction(state: PlanDecisionState, actionId: string): ActionFacts 
   return action
 }
 
-const PLAN_EDITORS = new Set(['admin', 'commissioner'])
-
 /** Commissioners and admins edit the plan; providers only report on actions they own. */
 function requireEditor(ctx: DecideContext, what: string): void {
-  if (!PLAN_EDITORS.has(ctx.actor.role)) throw new ForbiddenError(`${ctx.actor.role} may not ${what}`)
+  if (!isPlanEditor(ctx.actor.role)) throw new ForbiddenError(`${ctx.actor.role} may not ${what}`)
 }
 
 function requireReporter(ctx: DecideContext, action: ActionFacts, actionId: string, what: string): void {
-  if (PLAN_EDITORS.has(ctx.actor.role)) return
+  if (isPlanEditor(ctx.actor.role)) return
   if (ctx.actor.role !== 'provider') throw new ForbiddenError(`${ctx.actor.role} may not ${what}`)
   const owns = action.owners.some(owner => ctx.actor.owners.some(label => sameOwner(owner, label)))
   if (!owns) throw new ForbiddenError(`action ${actionId} is not owned by any of this provider's labels`)
@@ -207,11 +219,11 @@ export function decide(command: PlanCommand, state: PlanDecisionState, ctx: Deci
       let year = ''
       let title = ''
       collect([
-        () => (partnership = text(command.partnership, 'partnership', { max: MAX_SHORT })),
+        () => (partnership = text(command.partnership, 'partnership', { max: MAX_SHORT_TEXT })),
         () => (year = parseFinancialYear(command.year).label),
-        () => (title = optionalText(command.title, 'title', MAX_SHORT) ?? ''),
+        () => (title = optionalText(command.title, 'title', MAX_SHORT_TEXT) ?? ''),
       ])
-      if (!title) title = `Adult drug treatment plan ${year}`
+      if (!title) title = defaultPlanTitle(year)
       return [{ type: 'PlanCreated', data: { planId: command.planId, partnership, year, title, ...(command.source ? { source: command.source } : {}) } }]
     }
     case 'AddGrid': {
@@ -220,11 +232,11 @@ export function decide(command: PlanCommand, state: PlanDecisionState, ctx: Deci
       let title = ''
       collect([
         () => {
-          if (!Number.isInteger(command.number) || command.number < 0 || command.number > 10_000) {
-            throw ValidationError.field('number', 'must be a whole number from 0 to 10000')
+          if (!Number.isInteger(command.number) || command.number < 0 || command.number > MAX_GRID_NUMBER) {
+            throw ValidationError.field('number', `must be a whole number from 0 to ${MAX_GRID_NUMBER}`)
           }
         },
-        () => (title = text(command.title, 'title', { max: MAX_SHORT })),
+        () => (title = text(command.title, 'title', { max: MAX_SHORT_TEXT })),
       ])
       if (state.gridNumbers.has(command.number)) throw new ConflictError(`grid number ${command.number} is already used in this plan`, 'number')
       if (state.grids.has(command.gridId)) throw new ConflictError(`grid ${command.gridId} already exists`)
@@ -293,8 +305,8 @@ export function decide(command: PlanCommand, state: PlanDecisionState, ctx: Deci
         () => (number = itemNumber(command.number, 'number')),
         () => (body = text(command.text, 'text')),
         () => (owners = ownerList(command.owners, 'owners')),
-        () => (dueWords = optionalText(command.due, 'due', MAX_SHORT) ?? ''),
-        () => (costWords = optionalText(command.cost, 'cost', MAX_SHORT) ?? ''),
+        () => (dueWords = optionalText(command.due, 'due', MAX_SHORT_TEXT) ?? ''),
+        () => (costWords = optionalText(command.cost, 'cost', MAX_SHORT_TEXT) ?? ''),
       ])
       if (state.actions.has(command.actionId)) throw new ConflictError(`action ${command.actionId} already exists`)
       return [
@@ -323,8 +335,8 @@ export function decide(command: PlanCommand, state: PlanDecisionState, ctx: Deci
       collect([
         () => command.number !== undefined && (changes.number = itemNumber(command.number, 'number')),
         () => command.text !== undefined && (changes.text = text(command.text, 'text')),
-        () => command.due !== undefined && (changes.due = deriveDue(optionalText(command.due, 'due', MAX_SHORT) ?? '', year)),
-        () => command.cost !== undefined && (changes.cost = parseMoney(optionalText(command.cost, 'cost', MAX_SHORT) ?? '')),
+        () => command.due !== undefined && (changes.due = deriveDue(optionalText(command.due, 'due', MAX_SHORT_TEXT) ?? '', year)),
+        () => command.cost !== undefined && (changes.cost = parseMoney(optionalText(command.cost, 'cost', MAX_SHORT_TEXT) ?? '')),
       ])
       if (Object.keys(changes).length === 0) throw ValidationError.field('body', 'name at least one of number, text, due, cost')
       return [{ type: 'ActionRevised', data: { planId, ...ids(action, command.actionId), changes } }]
@@ -333,14 +345,14 @@ export function decide(command: PlanCommand, state: PlanDecisionState, ctx: Deci
       requireEditor(ctx, 'withdraw actions')
       const { planId } = requirePlan(state)
       const action = requireAction(state, command.actionId)
-      const reason = optionalText(command.reason, 'reason', MAX_SHORT)
+      const reason = optionalText(command.reason, 'reason', MAX_SHORT_TEXT)
       return [{ type: 'ActionWithdrawn', data: { planId, ...ids(action, command.actionId), reason } }]
     }
     case 'AssignOwner': {
       requireEditor(ctx, 'assign owners')
       const { planId } = requirePlan(state)
       const action = requireAction(state, command.actionId)
-      const [owner] = normaliseOwners([text(command.owner, 'owner', { max: MAX_SHORT })])
+      const [owner] = normaliseOwners([text(command.owner, 'owner', { max: MAX_SHORT_TEXT })])
       if (action.owners.some(o => sameOwner(o, owner))) return []
       return [{ type: 'OwnerAssigned', data: { planId, ...ids(action, command.actionId), owner } }]
     }
@@ -348,7 +360,7 @@ export function decide(command: PlanCommand, state: PlanDecisionState, ctx: Deci
       requireEditor(ctx, 'unassign owners')
       const { planId } = requirePlan(state)
       const action = requireAction(state, command.actionId)
-      const wanted = text(command.owner, 'owner', { max: MAX_SHORT })
+      const wanted = text(command.owner, 'owner', { max: MAX_SHORT_TEXT })
       const owner = action.owners.find(o => sameOwner(o, wanted))
       if (!owner) throw new NotFoundError('owner', wanted)
       return [{ type: 'OwnerUnassigned', data: { planId, ...ids(action, command.actionId), owner } }]
@@ -428,18 +440,21 @@ function src(command: { source?: unknown }): { source?: never } {
   return (command.source ? { source: command.source } : {}) as { source?: never }
 }
 
-/** Owner labels of a plan's live actions: what provider scoping reads. */
+/** Owner labels of a plan's live actions (first spelling of each): what provider scoping reads. */
 export function planOwnerLabels(state: PlanDecisionState): string[] {
-  const labels: string[] = []
-  for (const action of state.actions.values()) {
-    if (action.withdrawn) continue
-    for (const owner of action.owners) if (!labels.some(l => sameOwner(l, owner))) labels.push(owner)
-  }
-  return labels
+  return distinctOwners(liveOwners(state))
 }
 
-/** True when the principal may see the plan: editors and auditors always; providers when one of their labels owns a live action. */
+function* liveOwners(state: PlanDecisionState): Generator<string> {
+  for (const action of state.actions.values()) if (!action.withdrawn) yield* action.owners
+}
+
+/** What visibility reads of the plan. */
+export function planScope(state: PlanDecisionState): PlanScope {
+  return { partnership: state.partnership ?? '', ownerLabels: liveOwners(state) }
+}
+
+/** True when the principal may see the plan (the rule is `maySeePlan`'s). */
 export function canSee(state: PlanDecisionState, principal: Principal): boolean {
-  if (principal.role !== 'provider') return true
-  return planOwnerLabels(state).some(owner => principal.owners.some(label => sameOwner(owner, label)))
+  return maySeePlan(principal, planScope(state))
 }

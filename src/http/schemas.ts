@@ -1,6 +1,8 @@
 // Request and response schemas: the single source for validation, TypeScript types and the
 // OpenAPI document. Objects are strict: unknown fields are refused (400).
 import { z } from 'zod'
+import { MAX_GRID_NUMBER, MAX_ITEM_NUMBER, MAX_OUTCOMES, MAX_SHORT_TEXT, MAX_TEXT } from '../domain/limits.js'
+import { ROLES } from '../domain/roles.js'
 import { isCalendarDate } from '../domain/values/calendarDate.js'
 import { PROGRESS_STATUSES, RAGS } from '../domain/values/types.js'
 
@@ -11,9 +13,9 @@ export const calendarDate = z
   .refine(isCalendarDate, 'must be a real calendar date as YYYY-MM-DD')
   .meta({ format: 'date', example: '2008-06-30' })
 export const instant = z.iso.datetime({ offset: true }).meta({ example: '2008-07-12T09:30:00.000Z' })
-const itemNumber = z.string().trim().max(20).nullable()
+const itemNumber = z.string().trim().max(MAX_ITEM_NUMBER).nullable()
 const ragSchema = z.enum(RAGS as [string, ...string[]])
-const ownerLabel = text(500)
+const ownerLabel = text(MAX_SHORT_TEXT)
 
 export const Id = z.string().min(1).max(100).regex(/^[A-Za-z0-9._~-]+$/, 'must be an id')
 
@@ -21,13 +23,13 @@ export const PlanParams = z.strictObject({ planId: Id })
 export const GridParams = z.strictObject({ planId: Id, gridId: Id })
 export const ObjectiveParams = z.strictObject({ planId: Id, objectiveId: Id })
 export const ActionParams = z.strictObject({ planId: Id, actionId: Id })
-export const OwnerParams = z.strictObject({ planId: Id, actionId: Id, owner: z.string().min(1).max(500) })
+export const OwnerParams = z.strictObject({ planId: Id, actionId: Id, owner: z.string().min(1).max(MAX_SHORT_TEXT) })
 export const TokenParams = z.strictObject({ tokenId: Id })
 
 export const CreateToken = z.strictObject({
-  role: z.enum(['admin', 'commissioner', 'provider', 'auditor']),
+  role: z.enum(ROLES),
   owners: z.array(ownerLabel).max(100).optional(),
-  label: optionalText(500).optional(),
+  label: optionalText(MAX_SHORT_TEXT).optional(),
 })
 export const IssuedToken = z.object({
   id: z.string(),
@@ -38,36 +40,36 @@ export const IssuedToken = z.object({
 })
 
 export const CreatePlan = z.strictObject({
-  partnership: text(500),
+  partnership: text(MAX_SHORT_TEXT),
   year: z.string().regex(/^\d{4}\/\d{2}$/, 'must be a financial year as YYYY/YY, e.g. "2008/09"'),
-  title: optionalText(500).optional(),
+  title: optionalText(MAX_SHORT_TEXT).optional(),
 })
 export const PlanSummary = z.object({ id: z.string(), partnership: z.string(), year: z.string(), title: z.string(), version: z.number().int() })
 export const PlanList = z.object({ items: z.array(PlanSummary) })
 
 export const PlanStateQuery = z.strictObject({ asOf: instant.optional(), effectiveOn: calendarDate.optional() })
 
-export const AddGrid = z.strictObject({ number: z.number().int().min(0).max(10_000), title: text(500) })
-export const AddObjective = z.strictObject({ number: itemNumber.optional(), text: text(20_000), outcomes: z.array(text(20_000)).max(200).optional() })
-export const ReviseObjective = z.strictObject({ number: itemNumber.optional(), text: text(20_000).optional(), outcomes: z.array(text(20_000)).max(200).optional() })
+export const AddGrid = z.strictObject({ number: z.number().int().min(0).max(MAX_GRID_NUMBER), title: text(MAX_SHORT_TEXT) })
+export const AddObjective = z.strictObject({ number: itemNumber.optional(), text: text(MAX_TEXT), outcomes: z.array(text(MAX_TEXT)).max(MAX_OUTCOMES).optional() })
+export const ReviseObjective = z.strictObject({ number: itemNumber.optional(), text: text(MAX_TEXT).optional(), outcomes: z.array(text(MAX_TEXT)).max(MAX_OUTCOMES).optional() })
 export const AddAction = z.strictObject({
   number: itemNumber.optional(),
-  text: text(20_000),
-  due: optionalText(500).optional(),
+  text: text(MAX_TEXT),
+  due: optionalText(MAX_SHORT_TEXT).optional(),
   owners: z.array(ownerLabel).max(100).optional(),
-  cost: optionalText(500).optional(),
+  cost: optionalText(MAX_SHORT_TEXT).optional(),
 })
-export const ReviseAction = z.strictObject({ number: itemNumber.optional(), text: text(20_000).optional(), due: optionalText(500).optional(), cost: optionalText(500).optional() })
-export const WithdrawQuery = z.strictObject({ reason: optionalText(500).optional() })
+export const ReviseAction = z.strictObject({ number: itemNumber.optional(), text: text(MAX_TEXT).optional(), due: optionalText(MAX_SHORT_TEXT).optional(), cost: optionalText(MAX_SHORT_TEXT).optional() })
+export const WithdrawQuery = z.strictObject({ reason: optionalText(MAX_SHORT_TEXT).optional() })
 export const AssignOwner = z.strictObject({ owner: ownerLabel })
 export const ReportProgress = z.strictObject({
   effectiveDate: calendarDate,
-  note: text(20_000),
+  note: text(MAX_TEXT),
   status: z.enum(PROGRESS_STATUSES as [string, ...string[]]).optional(),
   percentComplete: z.number().int().min(0).max(100).optional(),
-  furtherAction: optionalText(20_000).optional(),
+  furtherAction: optionalText(MAX_TEXT).optional(),
 })
-export const SetRag = z.strictObject({ rag: ragSchema, effectiveDate: calendarDate.optional(), reason: optionalText(20_000).optional() })
+export const SetRag = z.strictObject({ rag: ragSchema, effectiveDate: calendarDate.optional(), reason: optionalText(MAX_TEXT).optional() })
 
 export const ProgressRecorded = z.object({ eventId: z.string(), recordedAt: z.string(), version: z.number().int() })
 

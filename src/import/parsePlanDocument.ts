@@ -3,6 +3,7 @@
 // progress rows. Pure: no I/O. The text is split into classified lines (tables.ts), the header
 // read (header.ts), then one pass of the reader (reader/planReader.ts) builds the grids, and
 // reader/assemble.ts turns them into the result.
+import { defaultPlanTitle } from '../domain/planTitle.js'
 import { matchGridHeading, type GridHeading } from './gridStructure.js'
 import { readPlanHeader } from './header.js'
 import { refuseInput } from './limits.js'
@@ -92,7 +93,7 @@ function parseDocLines(lines: DocLine[]): ParseResult {
   const plan: ParsedPlan = {
     partnership: limit(partnership, MAX_SHORT, 'partnership', 1, warnings),
     year,
-    title: limit(header.title ?? `Adult drug treatment plan ${year}`, MAX_SHORT, 'plan title', 1, warnings),
+    title: limit(header.title ?? defaultPlanTitle(year), MAX_SHORT, 'plan title', 1, warnings),
     grids,
   }
   return { ok: true, plan, warnings: capWarnings(warnings) }

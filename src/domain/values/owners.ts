@@ -16,8 +16,8 @@
 //   colons at the ends dropped; empty parts are dropped ("SM/" → ["SM"]), and later duplicates
 //   (case-insensitive) are dropped keeping the first spelling and the order.
 
-/** The comparison key of a label: trimmed, whitespace collapsed, lower case. */
-function ownerKey(label: string): string {
+/** The comparison key of a label: trimmed, whitespace collapsed, lower case. Labels match when their keys are equal. */
+export function ownerKey(label: string): string {
   return collapse(label).toLowerCase()
 }
 
@@ -104,7 +104,8 @@ function wrapsWhole(s: string): boolean {
   return false
 }
 
-function dedupe(labels: string[]): string[] {
+/** The labels without later case-insensitive duplicates (first spelling kept, order kept, empty labels dropped); linear. */
+export function distinctOwners(labels: Iterable<string>): string[] {
   const seen = new Set<string>()
   const out: string[] = []
   for (const label of labels) {
@@ -119,12 +120,12 @@ function dedupe(labels: string[]): string[] {
 
 /** Splits a "By whom" cell into owner labels: separators "/", "&", " and ", ",", ";" and newlines; trimmed, inner whitespace collapsed, empty parts dropped, duplicates (case-insensitive) dropped keeping the first spelling, order kept. */
 export function splitOwners(text: string): string[] {
-  return dedupe(splitTopLevel(text).map(tidy))
+  return distinctOwners(splitTopLevel(text).map(tidy))
 }
 
 /** Normalises a list of labels given one by one (API input): trims, collapses whitespace, drops case-insensitive duplicates, keeps order. Does NOT split on separators. */
 export function normaliseOwners(labels: string[]): string[] {
-  return dedupe(labels.map(collapse))
+  return distinctOwners(labels.map(collapse))
 }
 
 /** Owner labels match case-insensitively (and ignoring surrounding/collapsed whitespace). */

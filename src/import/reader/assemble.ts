@@ -1,16 +1,17 @@
 // Drafts → the ParsedPlan shape: texts trimmed and kept within the domain's limits, owners
 // split, RAG words read, self-assessment statements separated from narrative.
 import type { GridNarrativeSection } from '../../domain/events.js'
+import { MAX_ITEM_NUMBER, MAX_SHORT_TEXT, MAX_TEXT } from '../../domain/limits.js'
 import { splitOwners } from '../../domain/values/owners.js'
 import type { Rag } from '../../domain/values/types.js'
 import { readSelfAssessment } from '../selfAssessment.js'
 import type { ImportWarning, ParsedAction, ParsedGrid, ParsedObjective } from '../types.js'
 import { short, type ActionDraft, type GridDraft } from './drafts.js'
 
-// Limits the domain enforces on commands (planDecider): keep imported values within them.
-export const MAX_TEXT = 20_000
-export const MAX_SHORT = 500
-const MAX_NUMBER = 20
+// Imported values are kept within the limits the domain enforces on commands.
+export { MAX_TEXT }
+export const MAX_SHORT = MAX_SHORT_TEXT
+const MAX_NUMBER = MAX_ITEM_NUMBER
 const MAX_WARNINGS = 2_000
 
 export function limit(text: string, max: number, what: string, line: number, warnings: ImportWarning[]): string {

@@ -14,7 +14,7 @@
 //   - a withdrawn action leaves the state (it stays in the history and in earlier asOf views).
 import type { Actor } from '../../domain/actor.js'
 import { effectiveDateOf, type BudgetLine, type GridNarrativeSection } from '../../domain/events.js'
-import { sameOwner } from '../../domain/values/owners.js'
+import { distinctOwners, sameOwner } from '../../domain/values/owners.js'
 import type { Due, Money, ProgressStatus, Rag } from '../../domain/values/types.js'
 import type { RecordedPlanEvent } from '../recordedEvent.js'
 
@@ -347,9 +347,9 @@ export function* actionsInOrder(state: PlanState): Generator<{ grid: GridState; 
 
 /** Owner labels of the state's (live) actions, first spelling kept, compared as owners are (case-insensitively). */
 export function ownerLabelsOf(state: PlanState): string[] {
-  const labels: string[] = []
-  for (const { action } of actionsInOrder(state)) {
-    for (const owner of action.owners) if (!labels.some(l => sameOwner(l, owner))) labels.push(owner)
-  }
-  return labels
+  return distinctOwners(liveOwners(state))
+}
+
+function* liveOwners(state: PlanState): Generator<string> {
+  for (const { action } of actionsInOrder(state)) yield* action.owners
 }
