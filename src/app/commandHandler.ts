@@ -6,7 +6,7 @@
 import type { Principal } from '../domain/actor.js'
 import type { PlanCommand } from '../domain/commands.js'
 import { PLAN_EVENT_VERSIONS, type PlanEvent } from '../domain/events.js'
-import { copyState, decide, evolve, initialState, type PlanDecisionState } from '../domain/planDecider.js'
+import { copyState, decideCommand, evolve, initialState, type DecideContext, type PlanDecisionState } from '../domain/planDecider.js'
 import { londonDate } from '../domain/values/calendarDate.js'
 import { planStreamId } from '../domain/planStream.js'
 import { fromStored } from '../projections/recordedEvent.js'
@@ -173,12 +173,12 @@ export class CommandHandler {
 }
 
 /** Decides commands in sequence, each on the state the earlier ones produce, without touching `state`. */
-function decideAll(commands: PlanCommand[], state: PlanDecisionState, ctx: Parameters<typeof decide>[2]): PlanEvent[] {
-  if (commands.length === 1) return decide(commands[0], state, ctx)
+function decideAll(commands: PlanCommand[], state: PlanDecisionState, ctx: DecideContext): PlanEvent[] {
+  if (commands.length === 1) return decideCommand(commands[0], state, ctx)
   const scratch = copyState(state)
   const all: PlanEvent[] = []
   for (const command of commands) {
-    const events = decide(command, scratch, ctx)
+    const events = decideCommand(command, scratch, ctx)
     for (const e of events) evolve(scratch, e)
     all.push(...events)
   }

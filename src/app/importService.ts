@@ -3,8 +3,7 @@
 // hash, so importing the same document twice meets the existing plan (409) unless forced.
 import type { Principal } from '../domain/actor.js'
 import { ConflictError, ValidationError } from '../domain/errors.js'
-import type { PlanEvent } from '../domain/events.js'
-import { decide, evolve, initialState } from '../domain/planDecider.js'
+import { decideCommand, evolve, initialState } from '../domain/planDecider.js'
 import { londonDate } from '../domain/values/calendarDate.js'
 import { parsePlanDocument, planCommands, type ImportWarning, type ParsedPlan } from '../import/index.js'
 import { projectPlanState, type PlanState } from '../projections/folds/planState.js'
@@ -88,7 +87,7 @@ export class ImportService {
     const ctx = { actor, today: londonDate(now) }
     const events: RecordedPlanEvent[] = []
     for (const command of commands) {
-      for (const event of decide(command, state, ctx) as PlanEvent[]) {
+      for (const event of decideCommand(command, state, ctx)) {
         evolve(state, event)
         const version = events.length + 1
         events.push({

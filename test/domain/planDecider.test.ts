@@ -2,7 +2,7 @@ import t from 'tap'
 import type { Principal } from '../../src/domain/actor.js'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/domain/errors.js'
 import type { PlanEvent } from '../../src/domain/events.js'
-import { canSee, decide, fold, planOwnerLabels } from '../../src/domain/planDecider.js'
+import { canSee, decideCommand, fold, planOwnerLabels } from '../../src/domain/planDecider.js'
 import { commissioner, given, TODAY } from './support/givenWhenThen.js'
 
 const P = 'plan-1'
@@ -76,7 +76,7 @@ t.test('AddAction derives due dates, pence and owner labels', async t => {
   given(t, [created, grid, objective]).when({
     type: 'AddAction', objectiveId: 'o1', actionId: 'a1', number: '1.1', text: 'Train staff in naloxone', due: 'Qtr 2', owners: ['CNWL', ' DM', 'cnwl'], cost: '£4,400',
   }).then([action], 'owners trimmed and de-duplicated case-insensitively')
-  const [e] = decide({ type: 'AddAction', objectiveId: 'o1', actionId: 'a2', text: 'Monitor quarterly', due: 'Ongoing', cost: 'Within role resource' }, fold([created, grid, objective]), { actor: commissioner, today: TODAY })
+  const [e] = decideCommand({ type: 'AddAction', objectiveId: 'o1', actionId: 'a2', text: 'Monitor quarterly', due: 'Ongoing', cost: 'Within role resource' }, fold([created, grid, objective]), { actor: commissioner, today: TODAY })
   t.match(e.data, { due: { text: 'Ongoing', from: null, to: null }, cost: { text: 'Within role resource', pence: null }, owners: [], number: null })
   given(t, [created, grid]).when({ type: 'AddAction', objectiveId: 'o9', actionId: 'a1', text: 'x' }).thenThrows(NotFoundError, /objective o9/, 'an action belongs to an existing objective')
   given(t, plan).when({ type: 'AddAction', objectiveId: 'o1', actionId: 'a1', text: 'x' }).thenThrows(ConflictError)

@@ -7,7 +7,7 @@ import type { Test } from 'tap'
 import type { Principal } from '../../../src/domain/actor.js'
 import type { PlanCommand } from '../../../src/domain/commands.js'
 import type { PlanEvent } from '../../../src/domain/events.js'
-import { decide, evolve, initialState, type PlanDecisionState } from '../../../src/domain/planDecider.js'
+import { decideCommand, evolve, initialState, type PlanDecisionState } from '../../../src/domain/planDecider.js'
 import { deriveDue } from '../../../src/domain/values/due.js'
 import { parseFinancialYear } from '../../../src/domain/values/financialYear.js'
 import { parseMoney } from '../../../src/domain/values/money.js'
@@ -98,7 +98,7 @@ export function decideAll(commands: PlanCommand[], today = TODAY): { state: Plan
   commands.forEach((command, i) => {
     let decided: PlanEvent[]
     try {
-      decided = decide(command, state, { actor: IMPORT_ACTOR, today })
+      decided = decideCommand(command, state, { actor: IMPORT_ACTOR, today })
     } catch (e) {
       throw new Error(`command #${i} ${command.type} refused: ${(e as Error).message} — ${JSON.stringify(command).slice(0, 300)}`)
     }

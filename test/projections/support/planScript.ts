@@ -4,7 +4,7 @@
 import type { Principal } from '../../../src/domain/actor.js'
 import type { AddAction, PlanCommand } from '../../../src/domain/commands.js'
 import { PLAN_EVENT_VERSIONS } from '../../../src/domain/events.js'
-import { decide, evolve, initialState } from '../../../src/domain/planDecider.js'
+import { decideCommand, evolve, initialState } from '../../../src/domain/planDecider.js'
 import { londonDate } from '../../../src/domain/values/calendarDate.js'
 import { planStreamId } from '../../../src/domain/planStream.js'
 import type { RecordedPlanEvent } from '../../../src/projections/recordedEvent.js'
@@ -55,7 +55,7 @@ export class PlanScript {
 
   /** Decides a command on the plan's history so far and records the events; returns them. */
   run(command: PlanCommand): RecordedPlanEvent[] {
-    const decided = decide(command, this.state, { actor: this.actor, today: londonDate(this.now) })
+    const decided = decideCommand(command, this.state, { actor: this.actor, today: londonDate(this.now) })
     const { tokenId, role, label } = this.actor
     const actor = { tokenId, role, label }
     const recorded: RecordedPlanEvent[] = []

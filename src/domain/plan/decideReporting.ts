@@ -1,0 +1,32 @@
+// Deciding on what is recorded against actions: progress, RAG ratings set by editors and
+// proposed by providers (on the actions their labels own).
+import type { Principal } from '../actor.js'
+import type { PlanEvent } from '../events.js'
+import { actionIds, src } from './decideStructure.js'
+import type { PlanDecisionState } from './decisionState.js'
+import { requireAction, requireEditor, requirePlan, requireReporter } from './guards.js'
+import type { ParsedProposeRag, ParsedReportProgress, ParsedSetRag } from './parsedCommand.js'
+
+export function reportProgress(command: ParsedReportProgress, state: PlanDecisionState, actor: Principal): PlanEvent[] {
+  const { planId } = requirePlan(state)
+  const action = requireAction(state, command.actionId)
+  requireReporter(actor, action, command.actionId, 'report progress')
+  const { effectiveDate, status, percentComplete, note, furtherAction } = command
+  return [{ type: 'ProgressReported', data: { planId, ...actionIds(action, command.actionId), effectiveDate, status, percentComplete, note, furtherAction, ...src(command) } }]
+}
+
+export function setRag(command: ParsedSetRag, state: PlanDecisionState, actor: Principal): PlanEvent[] {
+  requireEditor(actor, 'set a RAG rating (providers propose one)')
+  const { planId } = requirePlan(state)
+  const action = requireAction(state, command.actionId)
+  const { rag, effectiveDate, reason } = command
+  return [{ type: 'RagSet', data: { planId, ...actionIds(action, command.actionId), rag, effectiveDate, reason, ...src(command) } }]
+}
+
+export function proposeRag(command: ParsedProposeRag, state: PlanDecisionState, actor: Principal): PlanEvent[] {
+  const { planId } = requirePlan(state)
+  const action = requireAction(state, command.actionId)
+  requireReporter(actor, action, command.actionId, 'propose a RAG rating')
+  const { rag, effectiveDate, reason } = command
+  return [{ type: 'RagProposed', data: { planId, ...actionIds(action, command.actionId), rag, effectiveDate, reason } }]
+}

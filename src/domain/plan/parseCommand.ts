@@ -1,0 +1,130 @@
+// The edge of the decider: a command as a caller wrote it becomes a parsed command, or a
+// ValidationError naming every bad field. Needs no state, only today's date (the default and
+// the latest effective date).
+import type { PlanCommand, ReportProgress, SetRag, ProposeRag } from '../commands.js'
+import { ValidationError } from '../errors.js'
+import type { BudgetLine } from '../events.js'
+import { MAX_GRID_NUMBER, MAX_SHORT_TEXT } from '../limits.js'
+import { defaultPlanTitle } from '../planTitle.js'
+import { parseFinancialYear } from '../values/financialYear.js'
+import { parseMoney } from '../values/money.js'
+import { normaliseOwners } from '../values/owners.js'
+import { effectiveDate, itemNumber, optionalText, outcomes, ownerList, parseFields, percentComplete, progressStatus, rag, text } from './fields.js'
+import type { ActionChanges, ObjectiveChanges, ParsedPlanCommand, ParsedReportProgress, Rating } from './parsedCommand.js'
+
+export function parsePlanCommand(command: PlanCommand, today: string): ParsedPlanCommand {
+  switch (command.type) {
+    case 'CreatePlan': {
+      const f = parseFields({
+        partnership: () => text(command.partnership, 'partnership', { max: MAX_SHORT_TEXT }),
+        year: () => parseFinancialYear(command.year),
+        title: () => optionalText(command.title, 'title', MAX_SHORT_TEXT),
+      })
+      return {
+        type: 'CreatePlan', planId: command.planId, partnership: f.partnership, year: f.year,
+        title: f.title ?? defaultPlanTitle(f.year.label), ...(command.source ? { source: command.source } : {}),
+      }
+    }
+    case 'AddGrid': {
+      const f = parseFields({ number: () => gridNumber(command.number), title: () => text(command.title, 'title', { max: MAX_SHORT_TEXT }) })
+      return { type: 'AddGrid', gridId: command.gridId, ...f, ...source(command) }
+    }
+    case 'RecordGridNarrative':
+      return { type: 'RecordGridNarrative', gridId: command.gridId, section: command.section, text: text(command.text, 'text'), ...source(command) }
+    case 'RateSelfAssessment': {
+      const f = parseFields({ statement: () => text(command.statement, 'statement'), rag: () => rag(command.rag, 'rag') })
+      return { type: 'RateSelfAssessment', gridId: command.gridId, ...f, ...source(command) }
+    }
+    case 'RecordGridBudget':
+      return { type: 'RecordGridBudget', gridId: command.gridId, lines: budgetLines(command.lines), ...source(command) }
+    case 'AddObjective': {
+      const f = parseFields({
+        number: () => itemNumber(command.number, 'number'),
+        text: () => text(command.text, 'text'),
+        outcomes: () => outcomes(command.outcomes, 'outcomes'),
+      })
+      return { type: 'AddObjective', gridId: command.gridId, objectiveId: command.objectiveId, ...f, ...source(command) }
+    }
+    case 'ReviseObjective': {
+      const changes = parseFields<ObjectiveChanges>({
+        number: () => (command.number === undefined ? undefined : itemNumber(command.number, 'number')),
+        text: () => (command.text === undefined ? undefined : text(command.text, 'text')),
+        outcomes: () => (command.outcomes === undefined ? undefined : outcomes(command.outcomes, 'outcomes')),
+      })
+      if (Object.keys(changes).length === 0) throw ValidationError.field('body', 'name at least one of number, text, outcomes')
+      return { type: 'ReviseObjective', objectiveId: command.objectiveId, changes }
+    }
+    case 'AddAction': {
+      const f = parseFields({
+        number: () => itemNumber(command.number, 'number'),
+        text: () => text(command.text, 'text'),
+        owners: () => ownerList(command.owners, 'owners'),
+        dueWords: () => optionalText(command.due, 'due', MAX_SHORT_TEXT) ?? '',
+        cost: () => parseMoney(optionalText(command.cost, 'cost', MAX_SHORT_TEXT) ?? ''),
+      })
+      return { type: 'AddAction', objectiveId: command.objectiveId, actionId: command.actionId, ...f, ...source(command) }
+    }
+    case 'ReviseAction': {
+      const changes = parseFields<ActionChanges>({
+        number: () => (command.number === undefined ? undefined : itemNumber(command.number, 'number')),
+        text: () => (command.text === undefined ? undefined : text(command.text, 'text')),
+        dueWords: () => (command.due === undefined ? undefined : (optionalText(command.due, 'due', MAX_SHORT_TEXT) ?? '')),
+        cost: () => (command.cost === undefined ? undefined : parseMoney(optionalText(command.cost, 'cost', MAX_SHORT_TEXT) ?? '')),
+      })
+      if (Object.keys(changes).length === 0) throw ValidationError.field('body', 'name at least one of number, text, due, cost')
+      return { type: 'ReviseAction', actionId: command.actionId, changes }
+    }
+    case 'WithdrawAction':
+      return { type: 'WithdrawAction', actionId: command.actionId, reason: optionalText(command.reason, 'reason', MAX_SHORT_TEXT) }
+    case 'AssignOwner': {
+      const [owner] = normaliseOwners([text(command.owner, 'owner', { max: MAX_SHORT_TEXT })])
+      return { type: 'AssignOwner', actionId: command.actionId, owner }
+    }
+    case 'UnassignOwner':
+      return { type: 'UnassignOwner', actionId: command.actionId, owner: text(command.owner, 'owner', { max: MAX_SHORT_TEXT }) }
+    case 'ReportProgress':
+      return { type: 'ReportProgress', actionId: command.actionId, ...progress(command, today), ...source(command) }
+    case 'SetRag':
+      return { type: 'SetRag', actionId: command.actionId, ...rating(command, today), ...source(command) }
+    case 'ProposeRag':
+      return { type: 'ProposeRag', actionId: command.actionId, ...rating(command, today) }
+  }
+}
+
+function gridNumber(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_GRID_NUMBER) {
+    throw ValidationError.field('number', `must be a whole number from 0 to ${MAX_GRID_NUMBER}`)
+  }
+  return value
+}
+
+function budgetLines(lines: unknown): BudgetLine[] {
+  if (!Array.isArray(lines) || lines.length === 0) throw ValidationError.field('lines', 'must be a non-empty list of budget lines')
+  return lines as BudgetLine[]
+}
+
+function progress(command: ReportProgress, today: string): Omit<ParsedReportProgress, 'type' | 'actionId' | 'source'> {
+  return parseFields({
+    effectiveDate: () => {
+      if (command.effectiveDate === undefined || command.effectiveDate === null) throw ValidationError.field('effectiveDate', 'is required')
+      return effectiveDate(command.effectiveDate, 'effectiveDate', today)
+    },
+    note: () => text(command.note, 'note'),
+    status: () => progressStatus(command.status, 'status'),
+    percentComplete: () => percentComplete(command.percentComplete, 'percentComplete'),
+    furtherAction: () => optionalText(command.furtherAction, 'furtherAction'),
+  })
+}
+
+/** The rating, effective date and reason of a SetRag or ProposeRag. */
+function rating(command: SetRag | ProposeRag, today: string): Rating {
+  return parseFields<Rating>({
+    rag: () => rag(command.rag, 'rag'),
+    effectiveDate: () => effectiveDate(command.effectiveDate, 'effectiveDate', today),
+    reason: () => optionalText(command.reason, 'reason'),
+  })
+}
+
+function source(command: { source?: ParsedReportProgress['source'] }): { source?: NonNullable<ParsedReportProgress['source']> } {
+  return command.source ? { source: command.source } : {}
+}
