@@ -20,6 +20,12 @@ const Env = z.object({
   GRIDLEDGER_BACKUP_EVERY: z.string().regex(/^\d+\s*[smhd]$/, 'a number and a unit: 90s, 15m, 6h, 1d').refine(v => !/^0+\s*[smhd]$/.test(v), 'must be more than 0').default('24h'),
   /** How many scheduled backups are kept (the oldest beyond are deleted). */
   GRIDLEDGER_BACKUP_KEEP: z.coerce.number().int().min(1).default(7),
+  /** Shed load (503) once the event loop lags this many ms; 0 turns it off. */
+  GRIDLEDGER_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000),
+  /** Shed load once the V8 heap in use passes this many MiB; 0 turns it off; unset: 90% of the heap limit. */
+  GRIDLEDGER_MAX_HEAP_MB: z.coerce.number().int().min(0).optional(),
+  /** Retry-After (seconds) on a shed request. */
+  GRIDLEDGER_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 

@@ -2,6 +2,7 @@
 // (stop accepting, finish in-flight requests, close the projections and the store).
 import closeWithGrace from 'close-with-grace'
 import { mkdirSync } from 'node:fs'
+import { getHeapStatistics } from 'node:v8'
 import pino from 'pino'
 import { sqliteStorePath } from './app/backup.js'
 import { backupInChildProcess } from './app/backupProcess.js'
@@ -23,7 +24,16 @@ export async function serve(config: Config): Promise<{ close(): Promise<void>; p
     adminToken: config.GRIDLEDGER_ADMIN_TOKEN,
     onProjectionError: err => logger.error({ err }, 'projection failed; retrying from its checkpoint'),
   })
-  const app = await buildApp(ledger, { logger, rateLimit: config.GRIDLEDGER_RATE_LIMIT, version: packageVersion() })
+  const app = await buildApp(ledger, {
+    logger,
+    rateLimit: config.GRIDLEDGER_RATE_LIMIT,
+    version: packageVersion(),
+    loadShedding: {
+      maxEventLoopDelayMs: config.GRIDLEDGER_MAX_EVENT_LOOP_DELAY_MS,
+      maxHeapUsedBytes: config.GRIDLEDGER_MAX_HEAP_MB === undefined ? Math.floor(getHeapStatistics().heap_size_limit * 0.9) : config.GRIDLEDGER_MAX_HEAP_MB * 1048576,
+      retryAfterSeconds: config.GRIDLEDGER_RETRY_AFTER_SECONDS,
+    },
+  })
   await app.listen({ port: config.PORT, host: config.HOST })
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.PORT

@@ -12,6 +12,7 @@ import errorsPlugin, { frameworkErrors } from './plugins/app/errors.js'
 import { registerHelmet } from './plugins/external/helmet.js'
 import { registerRateLimit } from './plugins/external/rateLimit.js'
 import { registerSwagger } from './plugins/external/swagger.js'
+import { registerUnderPressure, type LoadSheddingOptions } from './plugins/external/underPressure.js'
 import healthRoutes from './routes/health.js'
 import importRoutes from './routes/api/imports/index.js'
 import planRoutes from './routes/api/plans/index.js'
@@ -35,6 +36,8 @@ export interface AppOptions {
   /** Largest JSON body in bytes (imports take 5 MiB). */
   bodyLimit?: number
   version?: string
+  /** Load shedding (503 with Retry-After when the event loop lags or memory runs high); off when absent. */
+  loadShedding?: LoadSheddingOptions
 }
 
 export async function buildApp(ledger: GridLedger, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -67,6 +70,7 @@ export async function buildApp(ledger: GridLedger, options: AppOptions = {}): Pr
 
   // Third-party plugins.
   await registerHelmet(app)
+  if (options.loadShedding) await registerUnderPressure(app, options.loadShedding)
   await registerRateLimit(app, options.rateLimit ?? 6000)
   await registerSwagger(app, options.version ?? '0.0.0')
 

@@ -4,9 +4,9 @@ import type { GridLedger } from '../../app/gridledger.js'
 import { problem, sendProblem } from '../problem.js'
 
 export default async function healthRoutes(app: FastifyInstance, { ledger }: { ledger: GridLedger }): Promise<void> {
-  app.get('/health', { config: { auth: false }, schema: { tags: ['ops'], summary: 'Liveness' } }, async () => ({ status: 'ok' }))
+  app.get('/health', { config: { auth: false, shedding: false }, schema: { tags: ['ops'], summary: 'Liveness' } }, async () => ({ status: 'ok' }))
 
-  app.get('/ready', { config: { auth: false }, schema: { tags: ['ops'], summary: 'Readiness: 200 when the event store answers' } }, async (request, reply) => {
+  app.get('/ready', { config: { auth: false }, schema: { tags: ['ops'], summary: 'Readiness: 200 when the event store answers and the server is not shedding load' } }, async (request, reply) => {
     try {
       await ledger.store.ping()
       return { status: 'ready' }
