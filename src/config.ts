@@ -26,6 +26,10 @@ const Env = z.object({
   GRIDLEDGER_MAX_HEAP_MB: z.coerce.number().int().min(0).optional(),
   /** Retry-After (seconds) on a shed request. */
   GRIDLEDGER_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).default(5),
+  /** GET /metrics on the API's port, for this bearer token only (off when unset). */
+  GRIDLEDGER_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** GET /metrics on this port instead (on HOST; with GRIDLEDGER_METRICS_TOKEN, the token is asked there too). */
+  GRIDLEDGER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 

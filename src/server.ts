@@ -1,6 +1,7 @@
 // Serving the API: open the ledger, listen, and shut down gracefully on SIGTERM/SIGINT
 // (stop accepting, finish in-flight requests, close the projections and the store).
 import closeWithGrace from 'close-with-grace'
+import Fastify from 'fastify'
 import { mkdirSync } from 'node:fs'
 import { getHeapStatistics } from 'node:v8'
 import pino from 'pino'
@@ -8,6 +9,8 @@ import { sqliteStorePath } from './app/backup.js'
 import { backupInChildProcess } from './app/backupProcess.js'
 import { parseEvery, startBackupSchedule, type BackupSchedule } from './app/backupSchedule.js'
 import { openGridLedger } from './app/gridledger.js'
+import { createMetrics } from './app/metrics.js'
+import metricsRoutes from './http/routes/metrics.js'
 import type { Config } from './config.js'
 import { buildApp } from './http/app.js'
 import { packageVersion } from './version.js'
@@ -17,8 +20,12 @@ export async function serve(config: Config): Promise<{ close(): Promise<void>; p
   const logger = pino({ level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'headers.authorization'] })
   // Checked before the store opens: a backup schedule that cannot run is a configuration error.
   if (config.GRIDLEDGER_BACKUP_DIR) sqliteStorePath(config.GRIDLEDGER_STORE)
+  // Metrics are kept only when something can read them: never public by default.
+  const metricsWanted = config.GRIDLEDGER_METRICS_TOKEN !== undefined || config.GRIDLEDGER_METRICS_PORT !== undefined
+  const metrics = metricsWanted ? createMetrics() : null
   const ledger = await openGridLedger({
     store: config.GRIDLEDGER_STORE,
+    ...(metrics ? { storeObserver: metrics.storeObserver } : {}),
     createStore: true,
     onStoreCreated: location => logger.warn({ store: location }, 'no store there: created a new, empty one'),
     adminToken: config.GRIDLEDGER_ADMIN_TOKEN,
@@ -33,7 +40,17 @@ export async function serve(config: Config): Promise<{ close(): Promise<void>; p
       maxHeapUsedBytes: config.GRIDLEDGER_MAX_HEAP_MB === undefined ? Math.floor(getHeapStatistics().heap_size_limit * 0.9) : config.GRIDLEDGER_MAX_HEAP_MB * 1048576,
       retryAfterSeconds: config.GRIDLEDGER_RETRY_AFTER_SECONDS,
     },
+    ...(metrics ? { metrics: { metrics, token: config.GRIDLEDGER_METRICS_PORT === undefined ? config.GRIDLEDGER_METRICS_TOKEN : undefined } } : {}),
   })
+  metrics?.watch(ledger)
+  let metricsApp: ReturnType<typeof Fastify> | null = null
+  if (metrics && config.GRIDLEDGER_METRICS_PORT !== undefined) {
+    metricsApp = Fastify({ logger: false })
+    await metricsApp.register(metricsRoutes, { metrics, token: config.GRIDLEDGER_METRICS_TOKEN })
+    await metricsApp.listen({ port: config.GRIDLEDGER_METRICS_PORT, host: config.HOST })
+    const a = metricsApp.server.address()
+    logger.info({ port: typeof a === 'object' && a ? a.port : config.GRIDLEDGER_METRICS_PORT, host: config.HOST }, 'metrics listening')
+  }
   await app.listen({ port: config.PORT, host: config.HOST })
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.PORT
@@ -49,6 +66,7 @@ export async function serve(config: Config): Promise<{ close(): Promise<void>; p
   const close = () =>
     (closing ??= (async () => {
       await backups?.close()
+      await metricsApp?.close()
       await app.close()
       await ledger.close()
     })())

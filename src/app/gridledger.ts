@@ -7,6 +7,7 @@ import { planCatalogueProjection } from '../projections/readModels/planCatalogue
 import { rebuildProjections, startProjections, type Projection, type ProjectionRunner } from '../projections/readModels/runner.js'
 import type { EventStore } from '../store/eventStore.js'
 import { openStore } from '../store/openStore.js'
+import type { StoreObserver } from '../store/storeObserver.js'
 import { systemClock, type Clock } from './clock.js'
 import { CommandHandler } from './commandHandler.js'
 import { IdempotencyService } from './idempotency.js'
@@ -34,6 +35,8 @@ export interface OpenOptions {
   createStore?: boolean
   /** Told when a new, empty store was created. */
   onStoreCreated?(location: string): void
+  /** Told of the store's commits and syncs (metrics). */
+  storeObserver?: StoreObserver
   clock?: Clock
   adminToken?: string
   /** Where projection failures are reported (they retry from their checkpoints). */
@@ -49,7 +52,7 @@ export function readModelsFor(store: EventStore): ReadModelStore {
 }
 
 export async function openGridLedger(options: OpenOptions): Promise<GridLedger> {
-  const store = await openStore(options.store, { create: options.createStore, onCreate: options.onStoreCreated })
+  const store = await openStore(options.store, { create: options.createStore, onCreate: options.onStoreCreated, observer: options.storeObserver })
   return assembleGridLedger(store, options)
 }
 

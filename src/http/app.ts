@@ -14,6 +14,8 @@ import { registerRateLimit } from './plugins/external/rateLimit.js'
 import { registerSwagger } from './plugins/external/swagger.js'
 import { registerUnderPressure, type LoadSheddingOptions } from './plugins/external/underPressure.js'
 import healthRoutes from './routes/health.js'
+import metricsRoutes from './routes/metrics.js'
+import type { Metrics } from '../app/metrics.js'
 import importRoutes from './routes/api/imports/index.js'
 import planRoutes from './routes/api/plans/index.js'
 import readRoutes from './routes/api/plans/reads.js'
@@ -38,6 +40,8 @@ export interface AppOptions {
   version?: string
   /** Load shedding (503 with Retry-After when the event loop lags or memory runs high); off when absent. */
   loadShedding?: LoadSheddingOptions
+  /** Request metrics are recorded when given; GET /metrics is served here only with `token` (else on its own port, see server.ts). */
+  metrics?: { metrics: Metrics; token?: string }
 }
 
 export async function buildApp(ledger: GridLedger, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -91,9 +95,16 @@ export async function buildApp(ledger: GridLedger, options: AppOptions = {}): Pr
   app.addHook('onSend', async (request, reply) => {
     reply.header('X-Request-Id', request.id)
   })
+  const metrics = options.metrics?.metrics
+  if (metrics) {
+    app.addHook('onResponse', async (request, reply) => {
+      metrics.requestCompleted(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000)
+    })
+  }
 
   // Routes.
   await app.register(healthRoutes, { ledger })
+  if (options.metrics?.token) await app.register(metricsRoutes, { metrics: options.metrics.metrics, token: options.metrics.token })
   await app.register(tokenRoutes, { ledger })
   await app.register(planRoutes, { ledger })
   await app.register(structureRoutes)

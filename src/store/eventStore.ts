@@ -102,6 +102,8 @@ export interface EventStore {
   /** Catch-up subscription: stored events after `after`, then new events as they are committed. */
   subscribe(options: SubscribeOptions): Subscription
   findIdempotency(key: string): Promise<IdempotencyRecord | null>
+  /** How many idempotency records the store keeps (for metrics); absent where counting is not cheap. */
+  idempotencyRecordCount?(): Promise<number>
   /** Resolves when the store answers; throws StoreUnavailableError otherwise. */
   ping(): Promise<void>
   close(): Promise<void>

@@ -151,6 +151,10 @@ export function createMemoryEventStore(): MemoryEventStore {
       const r = idempotency.get(key)
       return r ? { key, fingerprint: r.fingerprint, response: JSON.parse(r.responseJson) } : null
     },
+    async idempotencyRecordCount() {
+      ensureOpen()
+      return idempotency.size
+    },
     async ping() {
       ensureOpen()
     },

@@ -4,6 +4,7 @@
 //   esdb://…, esdb+discover://…, kurrentdb://…, kurrentdb+discover://…   EventStoreDB / KurrentDB
 import { statSync } from 'node:fs'
 import type { EventStore } from './eventStore.js'
+import type { StoreObserver } from './storeObserver.js'
 import { createMemoryEventStore } from './memoryEventStore.js'
 
 export const STORE_URL_FORMS = ['memory:', 'sqlite:<path> (e.g. sqlite:./data/gridledger.db, sqlite::memory:)', 'esdb://host:2113?tls=false', 'esdb+discover://…', 'kurrentdb://…', 'kurrentdb+discover://…']
@@ -23,6 +24,8 @@ export interface OpenStoreOptions {
   create?: boolean
   /** Told when a new, empty store was created (so the caller can say so in its log). */
   onCreate?(location: string): void
+  /** Told of the SQLite store's group commits and syncs (metrics). */
+  observer?: StoreObserver
 }
 
 /** The store named does not exist and the command may not create one. */
@@ -44,7 +47,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     if (isFile && !exists && !options.create) throw new StoreNotFoundError(path)
     // Loaded on demand so the memory and EventStoreDB stores do not load the native module.
     const { openSqliteEventStore } = await import('./sqliteEventStore.js')
-    const store = openSqliteEventStore(path)
+    const store = openSqliteEventStore(path, options.observer ? { observer: options.observer } : {})
     if (isFile && !exists) options.onCreate?.(path)
     return store
   }

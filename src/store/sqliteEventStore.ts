@@ -41,6 +41,7 @@ import {
 import { eventHashOfCanonical, GENESIS_HASH } from './hashChain.js'
 import { startCatchUpSubscription, SubscriberHub } from './catchUpSubscription.js'
 import { prepareAppend, type PreparedAppend } from './prepareAppend.js'
+import type { StoreObserver } from './storeObserver.js'
 
 export interface SqliteEventStoreOptions {
   /** How long a write waits for another connection's lock before failing (default 5000 ms). */
@@ -66,6 +67,8 @@ export interface SqliteEventStoreOptions {
   checkpointPages?: number
   /** The fdatasync of 'wal-fsync' (tests inject failures here). */
   syncFile?(fd: number, callback: (error: NodeJS.ErrnoException | null) => void): void
+  /** Told of each group commit and each sync of the WAL (metrics). */
+  observer?: StoreObserver
 }
 
 export interface Migration {
@@ -249,6 +252,7 @@ export class SqliteEventStore implements EventStore {
   private durableWaiters: Array<{ commit: number; resolve(): void; reject(error: unknown): void }> = []
   private readonly appendInSavepoint: (p: PreparedAppend) => AppendResult
   private readonly writeBatch: (batch: Pending[], outcomes: Outcome[]) => void
+  private readonly observer: StoreObserver | undefined
 
   constructor(path: string, options: SqliteEventStoreOptions = {}) {
     this.path = path
@@ -263,6 +267,7 @@ export class SqliteEventStore implements EventStore {
     // A file: URI names its file indirectly; its WAL is not looked for, so it syncs in COMMIT.
     this.walSync = !inMemory && !path.startsWith('file:') && (options.durability ?? 'wal-fsync') === 'wal-fsync'
     this.syncFile = options.syncFile ?? fdatasync
+    this.observer = options.observer
     let db: Database.Database
     try {
       if (!inMemory && !path.startsWith('file:')) mkdirSync(dirname(resolve(path)), { recursive: true })
@@ -500,6 +505,7 @@ export class SqliteEventStore implements EventStore {
     this.stats.commits++
     this.stats.appends += batch.length
     this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length)
+    if (this.observer?.batchCommitted) this.observer.batchCommitted(batch.length, outcomes.reduce((n, o) => n + (o.ok && !o.result.duplicate ? o.result.events.length : 0), 0))
     const settle = () => {
       let wrote = false
       for (let i = 0; i < batch.length; i++) {
@@ -532,9 +538,11 @@ export class SqliteEventStore implements EventStore {
       return
     }
     this.syncing = true
+    const started = this.observer?.synced ? performance.now() : 0
     this.syncFile(fd, error => {
       this.syncing = false
       if (error) return this.failSync(error)
+      if (started) this.observer!.synced!((performance.now() - started) / 1000)
       this.synced = target
       while (this.unsynced.length > 0 && this.unsynced[0].commit <= target) {
         const done = this.unsynced.shift()!
@@ -653,6 +661,10 @@ export class SqliteEventStore implements EventStore {
       const row = this.stmt.idempotencyGet.get(key)
       return row ? { key: row.key, fingerprint: row.fingerprint, response: JSON.parse(row.response) as unknown } : null
     }, record => record === null)
+  }
+
+  idempotencyRecordCount(): Promise<number> {
+    return this.read(() => this.database.prepare('SELECT COUNT(*) FROM idempotency').pluck().get() as number, () => true)
   }
 
   /**
