@@ -73,7 +73,7 @@ t.test('gridledger serve on the EventStoreDB stand-in serves the full API', asyn
   const standIn = await startEsdbStandIn()
   t.teardown(() => standIn.stop())
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
-    env: { PATH: process.env.PATH, GRIDLEDGER_STORE: standIn.url, GRIDLEDGER_ADMIN_TOKEN: ADMIN_TOKEN, PORT: '0', LOG_LEVEL: 'info', GRIDLEDGER_CLI: '1' },
+    env: { PATH: process.env.PATH, GRIDLEDGER_STORE: standIn.url, GRIDLEDGER_ADMIN_TOKEN: ADMIN_TOKEN, PORT: '0', LOG_LEVEL: 'info', GRIDLEDGER_CLI: '1', GRIDLEDGER_MAX_EVENT_LOOP_DELAY_MS: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   t.teardown(() => child.kill('SIGKILL'))
