@@ -5,13 +5,17 @@
 // 16 writers (progress reports with Idempotency-Keys, whole-plan imports, token minting) is
 // killed at a random moment; then the power is cut (half the trials keep a random subset of the
 // unsynced 512-byte sectors, torn), the filesystem is unmounted and mounted again from what
-// reached its disk; then:
+// reached its disk (some trials restart the server and read before the cut; a third run on a
+// store that checkpoints its WAL every 32 pages); then:
 //   - `gridledger verify` passes on the reopened store (every plan's hash chain);
 //   - the read models as the projections left them and caught up equal a rebuild from the events;
 //   - every acknowledged token is still known, and this trial's authenticate;
+//   - no plan is behind a version a reader was shown before the cut;
 //   - over HTTP on a restarted server: every acknowledged progress report is stored exactly once,
 //     a retry of an acknowledged one replays its stored answer, a retry of an unanswered one
 //     records it exactly once, and every acknowledged import is there, whole.
+// A store-open test: a server that skips the WAL's fdatasync leaves its commits in the page cache;
+// a normal server opening the store must sync them before showing them, so they survive a cut.
 // The negative controls run the same load with the store's sync broken (turned off; or only the
 // WAL's fdatasync skipped) and assert that acknowledged writes ARE lost: the layer bites.
 // 10 trials in npm test; 100 with GRIDLEDGER_RELIABILITY=long (npm run reliability). Skipped,
@@ -31,7 +35,7 @@ import { call, seedPlanOverHttp, startServer, type SeededPlan, type ServerChild 
 
 const LONG = process.env.GRIDLEDGER_RELIABILITY === 'long'
 const TRIALS = Number(process.env.GRIDLEDGER_POWER_LOSS_TRIALS ?? (LONG ? 100 : 10))
-const BROKEN_SYNC_SERVER = fileURLToPath(new URL('../support/brokenSyncServer.ts', import.meta.url))
+const VARIANT_SERVER = fileURLToPath(new URL('../support/storeVariantServer.ts', import.meta.url))
 // Each trial restarts a server and reopens the store twice; on a loaded machine that is slow.
 t.setTimeout(LONG ? 3 * 60 * 60_000 : 15 * 60_000)
 
@@ -95,6 +99,15 @@ async function powerCut(h: Harness, mode: 'drop' | 'torn', seed: number) {
   return report
 }
 
+/** Starts the server on the killed server's store (not cut yet), reads the plans' versions, kills it again. */
+async function reopenAndRead(h: Harness): Promise<Map<string, number>> {
+  h.server = await startServer({ store: h.store })
+  const res = await call(h.server.url, 'GET', '/v1/plans')
+  await h.server.kill('SIGKILL')
+  h.server = null
+  return new Map((res.json().items as Array<{ id: string; version: number }>).map(p => [p.id, p.version]))
+}
+
 t.test(`power cut under 16 writers, ${TRIALS} trials: acknowledged writes survive exactly once`, { skip: unavailable ?? false }, async t => {
   const h = await harness(t, 'power-loss')
   h.server = await startServer({ store: h.store })
@@ -111,18 +124,23 @@ t.test(`power cut under 16 writers, ${TRIALS} trials: acknowledged writes surviv
   const progress: ProgressWrite[] = [] // every report answered 201, before a cut or on a retry
   const imports = new Set<string>([firstPlan])
   const tokens: MintedToken[] = []
-  const totals = { acknowledged: 0, unanswered: 0, replayedAfterCut: 0, recordedOnRetry: 0, imports: 0, tokens: 0, tornCuts: 0, unsyncedSectorsLost: 0, namesLost: 0, fsyncs: 0, dirFsyncs: 0 }
+  let serverKind = 'gridledger serve'
+  const totals = { smallCheckpointTrials: 0, restartsBeforeCut: 0, acknowledged: 0, unanswered: 0, replayedAfterCut: 0, recordedOnRetry: 0, imports: 0, tokens: 0, tornCuts: 0, unsyncedSectorsLost: 0, walSectorsLost: 0, namesLost: 0, fsyncs: 0, dirFsyncs: 0 }
 
   for (let trial = 1; trial <= TRIALS; trial++) {
     const killAfterMs = 150 + Math.floor(rand() * 1000)
     const server = h.server!
     const log = await writeUntilKilled(server, plans, `t${trial}`, killAfterMs, rand, () => server.child.kill('SIGKILL'))
     const mode = rand() < 0.5 ? 'torn' : 'drop'
+    // Some trials restart the server before the cut: what the restarted store showed (the killed
+    // server's commits whose sync was still running included) must survive the cut too.
+    const reopened = rand() < 0.3 ? await reopenAndRead(h) : null
     const fsStats = await h.mount.stats()
     const cut = await powerCut(h, mode, Math.floor(rand() * 1e9))
     const lostSectors = Object.values(cut.files).reduce((n, f) => n + f.unsyncedSectors - (f.tornSectorsKept ?? 0), 0)
-    const where = `trial ${trial} (cut after ${killAfterMs} ms, ${mode}, ${log.acknowledged.length} reports, ${log.importsAcknowledged.length} imports, ${log.tokensAcknowledged.length} tokens acknowledged; ${lostSectors} unsynced sectors and ${cut.namesLost.length} names lost)`
+    const where = `trial ${trial} (${serverKind}, cut after ${killAfterMs} ms${reopened ? ' and a restart' : ''}, ${mode}, ${log.acknowledged.length} reports, ${log.importsAcknowledged.length} imports, ${log.tokensAcknowledged.length} tokens acknowledged; ${lostSectors} unsynced sectors and ${cut.namesLost.length} names lost)`
     t.same(log.unexpected, [], `${where}: no unexpected answer before the cut`)
+    if (reopened) for (const [id, v] of reopened) log.versionsSeen.set(id, Math.max(v, log.versionsSeen.get(id) ?? 0))
     progress.push(...log.acknowledged)
     for (const id of log.importsAcknowledged) imports.add(id)
     tokens.push(...log.tokensAcknowledged)
@@ -141,7 +159,10 @@ t.test(`power cut under 16 writers, ${TRIALS} trials: acknowledged writes surviv
       await ledger.close()
     }
 
-    h.server = await startServer({ store: h.store })
+    // A third of the trials run on a server whose store checkpoints every 32 WAL pages (not 4000), so cuts land around checkpoints too.
+    serverKind = rand() < 1 / 3 ? 'small-checkpoints' : 'gridledger serve'
+    h.server = serverKind === 'small-checkpoints' ? await startServer({ store: h.store, entry: VARIANT_SERVER, env: { GRIDLEDGER_TEST_STORE_VARIANT: serverKind } }) : await startServer({ store: h.store })
+    totals.smallCheckpointTrials += serverKind === 'small-checkpoints' ? 1 : 0
     const url = h.server.url
     const counts = await progressNotes(url, plans)
     t.same(progress.filter(w => counts.get(w.body.note) !== 1).map(w => `${w.key}: stored ${counts.get(w.body.note) ?? 0} times`), [], `${where}: every acknowledged report is stored exactly once`)
@@ -191,17 +212,54 @@ t.test(`power cut under 16 writers, ${TRIALS} trials: acknowledged writes surviv
     totals.imports += log.importsAcknowledged.length
     totals.tokens += log.tokensAcknowledged.length
     totals.tornCuts += mode === 'torn' ? 1 : 0
+    totals.restartsBeforeCut += reopened ? 1 : 0
     totals.unsyncedSectorsLost += lostSectors
+    const wal = cut.files['ledger.db-wal']
+    totals.walSectorsLost += wal ? wal.unsyncedSectors - (wal.tornSectorsKept ?? 0) : 0
     totals.namesLost += cut.namesLost.length
     totals.fsyncs += fsStats.fsyncs
     totals.dirFsyncs += fsStats.dirFsyncs
   }
   t.comment(
-    `${TRIALS} power cuts (${totals.tornCuts} torn): ${totals.acknowledged} progress reports, ${totals.imports} imports and ${totals.tokens} tokens acknowledged and all found; ` +
+    `${TRIALS} power cuts (${totals.tornCuts} torn, ${totals.restartsBeforeCut} after a restart; ${totals.smallCheckpointTrials} trials on 32-page checkpoints): ${totals.acknowledged} progress reports, ${totals.imports} imports and ${totals.tokens} tokens acknowledged and all found; ` +
       `${totals.unanswered} reports unanswered (${totals.replayedAfterCut} had been stored and replayed on retry, ${totals.recordedOnRetry} recorded on retry); ` +
-      `${totals.unsyncedSectorsLost} unsynced sectors and ${totals.namesLost} directory entries lost to the cuts (the server made ${totals.fsyncs} file and ${totals.dirFsyncs} directory fsyncs); ${progress.length} reports checked in the end`,
+      `${totals.unsyncedSectorsLost} unsynced sectors (${totals.walSectorsLost} of the WAL) and ${totals.namesLost} directory entries lost to the cuts (the server made ${totals.fsyncs} file and ${totals.dirFsyncs} directory fsyncs); ${progress.length} reports checked in the end`,
   )
   t.ok(totals.acknowledged > 0 && totals.unsyncedSectorsLost > 0, 'the writers got acknowledgements, and the cuts lost unsynced data')
+})
+
+/** The progress notes stored, read in this process from the store as it is on disk now. */
+async function storedNotes(storeUrl: string, planId: string): Promise<{ notes: Set<string>; planThere: boolean }> {
+  const store = await openStore(storeUrl)
+  try {
+    const events = await store.readAll({ after: 0, limit: 1_000_000 })
+    const notes = new Set(events.filter(e => e.type === 'ProgressReported').map(e => String(e.data.note)))
+    return { notes, planThere: events.some(e => e.streamId.includes(planId)) }
+  } finally {
+    await store.close()
+  }
+}
+
+t.test('store open: commits a killed process left unsynced are synced when the store opens, before it shows them', { skip: unavailable ?? false }, async t => {
+  const h = await harness(t, 'power-loss-open')
+  h.server = await startServer({ store: h.store })
+  const plans = [await seedPlanOverHttp(h.server.url, 4, 'Ealing DAAT')]
+  await h.server.kill('SIGKILL')
+  // A server that never syncs its WAL leaves its commits in the page cache only...
+  h.server = await startServer({ store: h.store, entry: VARIANT_SERVER, env: { GRIDLEDGER_TEST_STORE_VARIANT: 'skip-wal-fdatasync' } })
+  const broken = h.server
+  const log = await writeUntilKilled(broken, plans, 'open', 1500, random(7), () => broken.child.kill('SIGKILL'))
+  t.ok(log.acknowledged.length > 0, `${log.acknowledged.length} reports written and left unsynced`)
+  // ...a normal server opens the store and shows them...
+  h.server = await startServer({ store: h.store })
+  const shown = await progressNotes(h.server.url, plans)
+  t.same(log.acknowledged.filter(w => shown.get(w.body.note) !== 1).map(w => w.key), [], 'the reopened server shows every report')
+  await h.server.kill('SIGKILL')
+  h.server = null
+  // ...so after a power cut they must all be there.
+  await powerCut(h, 'drop', 7)
+  const { notes } = await storedNotes(h.store, plans[0].planId)
+  t.same(log.acknowledged.filter(w => !notes.has(w.body.note)).map(w => w.key), [], 'every report the reopened server showed survived the power cut')
 })
 
 for (const broken of ['no-sync', 'skip-wal-fdatasync'] as const) {
@@ -214,22 +272,14 @@ for (const broken of ['no-sync', 'skip-wal-fdatasync'] as const) {
     const rounds = LONG ? 5 : 1
     let lostTotal = 0
     for (let round = 1; round <= rounds; round++) {
-      h.server = await startServer({ store: h.store, entry: BROKEN_SYNC_SERVER, env: { GRIDLEDGER_TEST_BROKEN_SYNC: broken } })
-      t.match(h.server.log(), `"brokenSync":"${broken}"`, `round ${round}: the server runs with its sync broken (${broken}, test only)`)
+      h.server = await startServer({ store: h.store, entry: VARIANT_SERVER, env: { GRIDLEDGER_TEST_STORE_VARIANT: broken } })
+      t.match(h.server.log(), `"storeVariant":"${broken}"`, `round ${round}: the server runs with its sync broken (${broken}, test only)`)
       const server = h.server
       const log = await writeUntilKilled(server, plans, `${broken}-${round}`, 1500, random(round), () => server.child.kill('SIGKILL'))
       t.ok(log.acknowledged.length > 0, `round ${round}: ${log.acknowledged.length} reports acknowledged before the cut`)
       const cut = await powerCut(h, 'drop', round)
-      // Reopened in this process: the events that reached the disk.
-      const store = await openStore(h.store)
-      const notes = new Set<string>()
-      try {
-        const events = await store.readAll({ after: 0, limit: 1_000_000 })
-        for (const e of events) if (e.type === 'ProgressReported') notes.add(String(e.data.note))
-        t.ok(events.some(e => e.streamId.includes(plans[0].planId)), `round ${round}: what the synced server wrote survived`)
-      } finally {
-        await store.close()
-      }
+      const { notes, planThere } = await storedNotes(h.store, plans[0].planId)
+      t.ok(planThere, `round ${round}: what the synced server wrote survived`)
       const lost = log.acknowledged.filter(w => !notes.has(w.body.note))
       t.ok(lost.length > 0, `round ${round}: the power cut lost ${lost.length} of ${log.acknowledged.length} acknowledged reports (${Object.keys(cut.files).join(', ')} had unsynced writes)`)
       lostTotal += lost.length
