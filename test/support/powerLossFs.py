@@ -24,6 +24,7 @@ import random
 import shutil
 import socket
 import stat
+import subprocess
 import sys
 import threading
 import time
@@ -365,6 +366,22 @@ def serve_control(fs, sock_path):
             conn.sendall((json.dumps(reply) + '\n').encode())
 
 
+def unmount_when_orphaned(fs, mountpoint):
+    """If the process that mounted us dies (even by SIGKILL), cut the power and detach the mount, so none is left behind."""
+    parent = os.getppid()
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    with fs.mutex:
+        fs.dead = True
+    for command in (['umount', '-l', mountpoint], ['fusermount', '-u', '-z', mountpoint]):
+        try:
+            if subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
+                break
+        except OSError:
+            pass
+    os._exit(1)
+
+
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith('--')]
     names_mode = 'strict'
@@ -377,6 +394,7 @@ def main():
     state_dir, mountpoint, sock_path = args
     fs = PowerLossFs(state_dir, names_mode)
     threading.Thread(target=serve_control, args=(fs, sock_path), daemon=True).start()
+    threading.Thread(target=unmount_when_orphaned, args=(fs, mountpoint), daemon=True).start()
     # Single-threaded: calls are applied one at a time, in the order the kernel sends them.
     # No direct_io (SQLite mmaps its -shm file) and no kernel writeback cache (each write()
     # reaches this process before it returns, so the kernel holds nothing this model misses).
