@@ -37,7 +37,7 @@ const LONG = process.env.GRIDLEDGER_RELIABILITY === 'long'
 const TRIALS = Number(process.env.GRIDLEDGER_POWER_LOSS_TRIALS ?? (LONG ? 100 : 10))
 const VARIANT_SERVER = fileURLToPath(new URL('../support/storeVariantServer.ts', import.meta.url))
 // Each trial restarts a server and reopens the store twice; on a loaded machine that is slow.
-t.setTimeout(LONG ? 3 * 60 * 60_000 : 15 * 60_000)
+t.setTimeout(LONG ? 3 * 60 * 60_000 : 30 * 60_000)
 
 const unavailable = await powerLossFsUnavailable()
 if (unavailable) t.comment(`power-loss trials skipped: ${unavailable}`)
@@ -248,7 +248,7 @@ t.test('store open: commits a killed process left unsynced are synced when the s
   // A server that never syncs its WAL leaves its commits in the page cache only...
   h.server = await startServer({ store: h.store, entry: VARIANT_SERVER, env: { GRIDLEDGER_TEST_STORE_VARIANT: 'skip-wal-fdatasync' } })
   const broken = h.server
-  const log = await writeUntilKilled(broken, plans, 'open', 1500, random(7), () => broken.child.kill('SIGKILL'))
+  const log = await writeUntilKilled(broken, plans, 'open', { acknowledged: 40, maxMs: 60_000 }, random(7), () => broken.child.kill('SIGKILL'))
   t.ok(log.acknowledged.length > 0, `${log.acknowledged.length} reports written and left unsynced`)
   // ...a normal server opens the store and shows them...
   h.server = await startServer({ store: h.store })
@@ -275,7 +275,7 @@ for (const broken of ['no-sync', 'skip-wal-fdatasync'] as const) {
       h.server = await startServer({ store: h.store, entry: VARIANT_SERVER, env: { GRIDLEDGER_TEST_STORE_VARIANT: broken } })
       t.match(h.server.log(), `"storeVariant":"${broken}"`, `round ${round}: the server runs with its sync broken (${broken}, test only)`)
       const server = h.server
-      const log = await writeUntilKilled(server, plans, `${broken}-${round}`, 1500, random(round), () => server.child.kill('SIGKILL'))
+      const log = await writeUntilKilled(server, plans, `${broken}-${round}`, { acknowledged: 40, maxMs: 60_000 }, random(round), () => server.child.kill('SIGKILL'))
       t.ok(log.acknowledged.length > 0, `round ${round}: ${log.acknowledged.length} reports acknowledged before the cut`)
       const cut = await powerCut(h, 'drop', round)
       const { notes, planThere } = await storedNotes(h.store, plans[0].planId)

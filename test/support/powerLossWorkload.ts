@@ -75,15 +75,21 @@ export async function postImport(url: string): Promise<{ status: number; text: s
   return { status: res.status, text: await res.text() }
 }
 
-/** Runs the writers against `server` until `kill` (called after `killAfterMs`) has killed it. */
-export async function writeUntilKilled(server: ServerChild, plans: SeededPlan[], tag: string, killAfterMs: number, rand: () => number, kill: () => void): Promise<WorkloadLog> {
+/**
+ * Runs the writers against `server` until `kill` has killed it: after `killAfterMs`, or (given
+ * `{ acknowledged, maxMs }`) once that many reports are acknowledged, or after maxMs at the latest.
+ */
+export async function writeUntilKilled(server: ServerChild, plans: SeededPlan[], tag: string, killAfter: number | { acknowledged: number; maxMs: number }, rand: () => number, kill: () => void): Promise<WorkloadLog> {
   const log: WorkloadLog = { acknowledged: [], unanswered: [], importsAcknowledged: [], importsUnanswered: 0, tokensAcknowledged: [], tokensUnanswered: [], versionsSeen: new Map(), unexpected: [] }
   const actions = plans.flatMap(p => p.actionIds.map(actionId => ({ planId: p.planId, actionId })))
   let dead = false
-  const killer = setTimeout(() => {
+  const die = () => {
+    if (dead) return
     dead = true
     kill()
-  }, killAfterMs)
+  }
+  const killer = setTimeout(die, typeof killAfter === 'number' ? killAfter : killAfter.maxMs)
+  const enough = typeof killAfter === 'number' ? Infinity : killAfter.acknowledged
   const jitter = async () => {
     if (rand() < 0.2) await new Promise(r => setTimeout(r, Math.floor(rand() * 5)))
   }
@@ -92,8 +98,10 @@ export async function writeUntilKilled(server: ServerChild, plans: SeededPlan[],
       const write: ProgressWrite = { key: `pl-${tag}-w${w}-${i}`, ...actions[(w + i) % actions.length], body: { effectiveDate: '2008-06-30', note: `${tag} w${w} n${i}` } }
       try {
         const res = await postProgress(server.url, write)
-        if (res.status === 201) log.acknowledged.push(write)
-        else {
+        if (res.status === 201) {
+          log.acknowledged.push(write)
+          if (log.acknowledged.length >= enough) die()
+        } else {
           log.unanswered.push(write)
           if (res.status !== 503) log.unexpected.push(`POST progress ${write.key}: ${res.status} ${res.text.slice(0, 300)}`)
         }
