@@ -6,6 +6,8 @@ import { ConflictError, ValidationError } from '../domain/errors.js'
 import { decideCommand, evolve, initialState } from '../domain/planDecider.js'
 import { londonDate } from '../domain/values/calendarDate.js'
 import { parsePlanDocument, planCommands, type ImportWarning, type ParsedPlan } from '../import/index.js'
+import { attachSources, DOCX_TASK, DOCX_WORKER_BUDGET, DocxRefusedError, type DocxParseResult, type PlanSources } from '../import/docx/index.js'
+import { runTask } from './offThread/runTask.js'
 import { projectPlanState, type PlanState } from '../projections/folds/planState.js'
 import { planStreamId } from '../domain/planStream.js'
 import type { RecordedPlanEvent } from '../projections/recordedEvent.js'
@@ -62,13 +64,39 @@ export class ImportService {
     if (!parsed.ok) {
       throw new ValidationError([{ path: 'body', message: parsed.reason }, ...parsed.warnings.map(w => ({ path: w.source ?? `line ${w.line}`, message: w.message }))])
     }
-    const sha256 = sha256Hex(text)
+    return this.record(parsed.plan, warnings, sha256Hex(text), principal, options)
+  }
+
+  /**
+   * Imports a Word document (.docx bytes): read in a worker thread within a time and memory
+   * budget, then recorded exactly as a text import. Warnings and a dry run's sources name the
+   * table, row and cell (or paragraph) of each value.
+   */
+  async importDocx(bytes: Uint8Array, principal: Principal, options: { dryRun?: boolean; force?: boolean } = {}): Promise<ImportResult> {
+    const parsed = await runTask<Uint8Array, DocxParseResult>(DOCX_TASK, bytes, DOCX_WORKER_BUDGET, 'the Word document')
+    if (!parsed.ok) {
+      if (parsed.status === 413) throw new DocxRefusedError(413, parsed.reason)
+      throw new ValidationError([{ path: 'body', message: parsed.reason }, ...parsed.warnings.map(w => ({ path: 'body', message: w }))])
+    }
+    return this.record(parsed.plan, parsed.warnings, sha256Hex(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)), principal, options, parsed.sources)
+  }
+
+  private async record(
+    plan: ParsedPlan,
+    warnings: string[],
+    sha256: string,
+    principal: Principal,
+    options: { dryRun?: boolean; force?: boolean },
+    sources?: PlanSources,
+  ): Promise<ImportResult> {
     const planId = options.force ? newId() : derivedId('import', sha256)
     const now = this.clock()
-    const commands = planCommands(parsed.plan, { planId, newId, document: sha256, today: londonDate(now) })
+    const commands = planCommands(plan, { planId, newId, document: sha256, today: londonDate(now) })
     const actor: Principal = { ...principal, label: 'import' }
     if (options.dryRun) {
-      return { planId, counts: counts(parsed.plan), warnings, plan: withoutIds(this.preview(planId, commands, actor, now)) }
+      const preview = withoutIds(this.preview(planId, commands, actor, now))
+      if (sources) attachSources(preview, sources)
+      return { planId, counts: counts(plan), warnings, plan: preview }
     }
     if (!options.force && (await this.store.streamVersion(planStreamId(planId))) > 0) throw new DuplicateImportError(planId)
     try {
@@ -77,7 +105,7 @@ export class ImportService {
       if (error instanceof ConflictError && !options.force && (await this.store.streamVersion(planStreamId(planId))) > 0) throw new DuplicateImportError(planId)
       throw error
     }
-    return { planId, counts: counts(parsed.plan), warnings }
+    return { planId, counts: counts(plan), warnings }
   }
 
   /** Decides the commands in memory exactly as the real import would, and projects the result. */

@@ -1,8 +1,10 @@
-// POST /v1/imports: a plan document's text becomes a plan (or, with dryRun, a preview).
+// POST /v1/imports: a plan document, as text or as the Word file itself, becomes a plan (or,
+// with dryRun, a preview). Each media type has its own body limit, enforced while receiving.
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { DuplicateImportError } from '../../../../app/importService.js'
+import { DOCX_MEDIA_TYPE, MAX_DOCX_BYTES } from '../../../../import/docx/index.js'
 import type { GridLedger } from '../../../../app/gridledger.js'
 import { problem, sendProblem } from '../../../problem.js'
 import { ImportQuery, Problem } from '../../../schemas.js'
@@ -19,22 +21,32 @@ const ImportAnswer = z.object({
 
 export default async function importRoutes(fastify: FastifyInstance, { ledger }: { ledger: GridLedger }): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>()
+  // Scoped to this plugin's routes: text up to IMPORT_BODY_LIMIT, Word files up to MAX_DOCX_BYTES.
+  app.removeContentTypeParser('text/plain')
+  app.addContentTypeParser('text/plain', { parseAs: 'string', bodyLimit: IMPORT_BODY_LIMIT }, (_request, body, done) => done(null, body))
+  app.addContentTypeParser(DOCX_MEDIA_TYPE, { parseAs: 'buffer', bodyLimit: MAX_DOCX_BYTES }, (_request, body, done) => done(null, body))
 
   app.post('/v1/imports', {
     config: { roles: EDITORS },
-    bodyLimit: IMPORT_BODY_LIMIT,
     schema: {
       tags: ['imports'],
-      summary: "Import a plan document's text (Content-Type: text/plain); dryRun=true previews without recording",
-      consumes: ['text/plain'],
+      summary: "Import a plan document: its text (text/plain) or the Word file itself (.docx); dryRun=true previews without recording",
+      description:
+        'A Word document is read off the main thread within a time and memory budget; its warnings name the table, row and cell (or paragraph), ' +
+        'and a dry run gives each value its `source` in the document.',
+      consumes: ['text/plain', DOCX_MEDIA_TYPE],
       querystring: ImportQuery,
-      body: z.string().meta({ description: 'The plan document as text' }),
-      response: { 200: ImportAnswer, 201: ImportAnswer, 400: Problem, 409: Problem, 413: Problem, 415: Problem },
+      body: z.unknown().meta({ description: 'The plan document: its text (text/plain), or the .docx file (application/vnd.openxmlformats-officedocument.wordprocessingml.document)' }),
+      response: { 200: ImportAnswer, 201: ImportAnswer, 400: Problem, 409: Problem, 413: Problem, 415: Problem, 503: Problem },
     },
   }, async (request, reply) => {
     const dryRun = request.query.dryRun === 'true'
     try {
-      const result = await ledger.imports.import(request.body, request.principal!, { dryRun, force: request.query.force === 'true' })
+      const options = { dryRun, force: request.query.force === 'true' }
+      const body = request.body
+      const result = Buffer.isBuffer(body)
+        ? await ledger.imports.importDocx(body, request.principal!, options)
+        : await ledger.imports.import(String(body), request.principal!, options)
       if (!dryRun) reply.header('Location', `/v1/plans/${result.planId}`)
       return reply.code(dryRun ? 200 : 201).send(result)
     } catch (error) {

@@ -1,0 +1,9 @@
+// Word (.docx) import: the same ParsedPlan the text importer makes, with each value's place in
+// the document. `DOCX_TASK` is the worker task (task.ts) the app runs off the main thread.
+export { DOCX_MEDIA_TYPE, looksLikeZip, parseDocx, type DocxParseResult } from './parseDocx.js'
+export { MAX_DOCX_BYTES, DOCX_WORKER_BUDGET } from './limits.js'
+export { DocxRefusedError } from './refusal.js'
+export { attachSources, type DocxLocation, type PlanSources, type ActionSources } from './sources.js'
+
+/** The worker module that runs parseDocx: a .ts file under tsx, .js when built. */
+export const DOCX_TASK = new URL(`./task${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url)

@@ -1,0 +1,75 @@
+// A Word document (.docx bytes) read into a ParsedPlan by the same parser as a text document:
+// the zip is checked and inflated under limits, the body read with mammoth, laid out as plan
+// text (tables as rows of cells), parsed, and each warning and value given its place in the
+// document (table, row, cell, or paragraph).
+import { parsePlanDocument, MAX_DOCUMENT_BYTES, type ParsedPlan } from '../index.js'
+import { readWordDocument } from './readWordDocument.js'
+import { DocxRefusedError, malformed, tooLarge, type RefusalStatus } from './refusal.js'
+import { renderPlanText } from './renderPlanText.js'
+import { SourceMap, type PlanSources } from './sources.js'
+import { MAX_DOCX_BYTES, MAX_TABLES } from './limits.js'
+import { readZipParts } from './zipParts.js'
+
+export type DocxParseResult =
+  | { ok: true; plan: ParsedPlan; warnings: string[]; sources: PlanSources; text: string }
+  | { ok: false; status: RefusalStatus; reason: string; warnings: string[] }
+
+/** The media type of a Word document. */
+export const DOCX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
+
+/** A zip archive starts with a local file header ("PK\3\4") or, empty, an end record ("PK\5\6"). */
+export function looksLikeZip(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5) && (bytes[3] === 4 || bytes[3] === 6)
+}
+
+/** XML parts never carry a DTD in a Word document; one that does could expand entities without bound. */
+function refuseDoctypes(parts: Map<string, Buffer>): void {
+  for (const [name, data] of parts) {
+    if (data.includes('<!DOCTYPE') || data.includes('<!ENTITY')) {
+      throw malformed(`part ${name} of the Word document declares a DTD (<!DOCTYPE> or <!ENTITY>); Word never writes one, and its entities could expand without bound: refused unread`)
+    }
+  }
+}
+
+/** Counts table starts in the raw XML: 10,000 tables are refused before any is parsed. */
+function refuseTooManyTables(parts: Map<string, Buffer>): void {
+  let tables = 0
+  for (const data of parts.values()) {
+    for (let at = data.indexOf('<w:tbl'); at >= 0; at = data.indexOf('<w:tbl', at + 6)) {
+      const next = data[at + 6]
+      if (next === 0x3e /* > */ || next === 0x20 || next === 0x2f /* / */) tables++
+    }
+  }
+  if (tables > MAX_TABLES) throw tooLarge(`the Word document holds ${tables} tables; a plan holds some dozens, at most ${MAX_TABLES} are read`)
+}
+
+async function read(bytes: Buffer): Promise<DocxParseResult> {
+  if (bytes.length === 0) throw malformed('the document is empty')
+  if (bytes.length > MAX_DOCX_BYTES) throw tooLarge(`the Word document is larger than ${MAX_DOCX_BYTES / (1024 * 1024)} MiB; refused unread`)
+  if (!looksLikeZip(bytes)) throw malformed('not a Word document: a .docx is a zip archive, and this file does not start like one')
+  const parts = await readZipParts(bytes)
+  if (parts.size === 0) throw malformed('not a Word document: the zip archive holds no XML parts')
+  refuseDoctypes(parts)
+  refuseTooManyTables(parts)
+  const blocks = await readWordDocument(bytes)
+  const rendered = renderPlanText(blocks)
+  if (Buffer.byteLength(rendered.text, 'utf8') > MAX_DOCUMENT_BYTES) {
+    throw tooLarge(`the Word document's text is larger than ${MAX_DOCUMENT_BYTES / (1024 * 1024)} MiB; plan documents are far smaller`)
+  }
+  const map = new SourceMap(rendered.sources)
+  const parsed = parsePlanDocument(rendered.text)
+  const warnings = parsed.warnings.map(w => `${map.describe(w)}: ${w.message}`)
+  if (!parsed.ok) return { ok: false, status: 400, reason: parsed.reason, warnings }
+  return { ok: true, plan: parsed.plan, warnings, sources: map.plan(parsed.plan), text: rendered.text }
+}
+
+/** Reads a .docx; never throws: a refusal says why, with its HTTP status. */
+export async function parseDocx(bytes: Buffer): Promise<DocxParseResult> {
+  try {
+    return await read(bytes)
+  } catch (error) {
+    if (error instanceof DocxRefusedError) return { ok: false, status: error.statusCode, reason: error.reason, warnings: [] }
+    // Whatever else a hostile document provokes is still the document's fault, not the server's.
+    return { ok: false, status: 400, reason: `the Word document could not be read: ${error instanceof Error ? error.message : String(error)}`, warnings: [] }
+  }
+}
