@@ -1,11 +1,16 @@
-// The worker side of runTask: loads the task module named in workerData, runs it on the input,
-// and posts back its output (or its error's message).
-import { parentPort, workerData } from 'node:worker_threads'
+// The worker side of runTask: for each job, loads the task module it names (once: imports are
+// cached), says it has started (the time budget counts from then), runs it on the input, and
+// posts back its output or its error's message. The worker serves one job at a time.
+import { parentPort } from 'node:worker_threads'
 
-const { task, input } = workerData as { task: string; input: unknown }
-try {
-  const module = (await import(task)) as { run: (input: unknown) => unknown }
-  parentPort!.postMessage({ ok: true, output: await module.run(input) })
-} catch (error) {
-  parentPort!.postMessage({ ok: false, message: error instanceof Error ? error.message : String(error) })
-}
+type Job = { task: string; input: unknown }
+
+parentPort!.on('message', async ({ task, input }: Job) => {
+  try {
+    const module = (await import(task)) as { run: (input: unknown) => unknown }
+    parentPort!.postMessage({ started: true })
+    parentPort!.postMessage({ ok: true, output: await module.run(input) })
+  } catch (error) {
+    parentPort!.postMessage({ ok: false, message: error instanceof Error ? error.message : String(error) })
+  }
+})

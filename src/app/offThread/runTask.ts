@@ -1,12 +1,14 @@
 // Runs a CPU-bound task (parsing an uploaded document) in a worker thread with a time and
 // memory budget, so a hostile input can neither freeze the event loop nor exhaust the server's
 // heap: past its budget the worker is stopped and the caller gets a TaskBudgetError (a 413).
-// A task is a module exporting `run(input)`; the host (host.ts) loads it in the worker. At most
-// `concurrency` tasks run at once; a few more wait; beyond that the caller is told to retry.
+// A task is a module exporting `run(input)`; the host (host.ts) loads it in the worker.
+// Workers are kept between jobs (starting one costs more than most documents take to read)
+// and stopped after a while idle; a worker stopped for its budget is replaced by a fresh one.
+// At most CONCURRENCY jobs run at once; a few more wait; beyond that the caller is told to retry.
 import { Worker } from 'node:worker_threads'
 
 export interface TaskBudget {
-  /** Wall-clock time before the worker is stopped. */
+  /** Wall-clock time the task may run on its input before the worker is stopped. */
   timeoutMs: number
   /** V8 old-generation heap of the worker. */
   maxOldGenerationSizeMb: number
@@ -33,11 +35,23 @@ export class TaskQueueFullError extends Error {
 
 /** Worker threads run the same kind of file as this one: .ts under tsx, .js when built. */
 const HOST = new URL(`./host${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url)
-
 const CONCURRENCY = 2
 const MAX_WAITING = 16
+const IDLE_MS = 30_000
+/** Starting a worker and loading the task's code is ours, not the input's: its own allowance. */
+const LOAD_TIMEOUT_MS = 120_000
+
+type HostMessage = { started: true } | { ok: true; output: unknown } | { ok: false; message: string }
+
+interface Idle {
+  worker: Worker
+  timer: NodeJS.Timeout
+}
+
 let running = 0
 const waiting: Array<() => void> = []
+/** Idle workers by their memory limits (fixed when a worker starts). */
+const idle = new Map<string, Idle[]>()
 
 async function slot(): Promise<() => void> {
   if (running >= CONCURRENCY) {
@@ -51,44 +65,82 @@ async function slot(): Promise<() => void> {
   }
 }
 
-type HostMessage = { ok: true; output: unknown } | { ok: false; message: string }
+const limitsKey = (b: TaskBudget) => `${b.maxOldGenerationSizeMb}/${b.maxYoungGenerationSizeMb}`
+
+function takeWorker(budget: TaskBudget): Worker {
+  const kept = idle.get(limitsKey(budget))?.pop()
+  if (kept) {
+    clearTimeout(kept.timer)
+    kept.worker.ref()
+    return kept.worker
+  }
+  return new Worker(HOST, {
+    resourceLimits: { maxOldGenerationSizeMb: budget.maxOldGenerationSizeMb, maxYoungGenerationSizeMb: budget.maxYoungGenerationSizeMb },
+    stdout: false,
+    stderr: false,
+  })
+}
+
+function keepWorker(worker: Worker, budget: TaskBudget): void {
+  const key = limitsKey(budget)
+  const list = idle.get(key) ?? []
+  idle.set(key, list)
+  const entry: Idle = {
+    worker,
+    timer: setTimeout(() => {
+      list.splice(list.indexOf(entry), 1)
+      void worker.terminate()
+    }, IDLE_MS).unref(),
+  }
+  // An idle worker does not keep the process alive (a CLI import ends when it is done).
+  worker.unref()
+  list.push(entry)
+}
 
 /** Runs `task`'s exported run(input) in a worker within `budget`. */
 export async function runTask<I, O>(task: URL, input: I, budget: TaskBudget, describe = 'the document'): Promise<O> {
   const release = await slot()
   try {
+    const worker = takeWorker(budget)
     return await new Promise<O>((resolve, reject) => {
-      const worker = new Worker(HOST, {
-        workerData: { task: task.href, input },
-        resourceLimits: { maxOldGenerationSizeMb: budget.maxOldGenerationSizeMb, maxYoungGenerationSizeMb: budget.maxYoungGenerationSizeMb },
-        stdout: false,
-        stderr: false,
-      })
-      let settled = false
-      const settle = (fn: () => void) => {
-        if (settled) return
-        settled = true
-        clearTimeout(timer)
-        fn()
-        void worker.terminate()
+      let timer = setTimeout(() => fail(new Error(`the worker reading ${describe} did not start`)), LOAD_TIMEOUT_MS)
+      const onMessage = (message: HostMessage) => {
+        if ('started' in message) {
+          clearTimeout(timer)
+          timer = setTimeout(
+            () => fail(new TaskBudgetError('time', `reading ${describe} took longer than ${budget.timeoutMs / 1000} s; refused (a plan document reads in well under a second)`)),
+            budget.timeoutMs,
+          )
+          return
+        }
+        done()
+        keepWorker(worker, budget)
+        if (message.ok) resolve(message.output as O)
+        else reject(new Error(message.message))
       }
-      const timer = setTimeout(
-        () => settle(() => reject(new TaskBudgetError('time', `reading ${describe} took longer than ${budget.timeoutMs / 1000} s; refused (a plan document reads in well under a second)`))),
-        budget.timeoutMs,
-      )
-      worker.on('message', (message: HostMessage) =>
-        settle(() => (message.ok ? resolve(message.output as O) : reject(new Error(message.message)))),
-      )
-      worker.on('error', (error: Error & { code?: string }) =>
-        settle(() =>
-          reject(
-            error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-              ? new TaskBudgetError('memory', `reading ${describe} needs more than ${budget.maxOldGenerationSizeMb} MiB of memory; refused`)
-              : error,
-          ),
-        ),
-      )
-      worker.on('exit', code => settle(() => reject(new Error(`the worker reading ${describe} stopped (exit code ${code}) before answering`))))
+      const onError = (error: Error & { code?: string }) =>
+        fail(
+          error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? new TaskBudgetError('memory', `reading ${describe} needs more than ${budget.maxOldGenerationSizeMb} MiB of memory; refused`)
+            : error,
+        )
+      const onExit = (code: number) => fail(new Error(`the worker reading ${describe} stopped (exit code ${code}) before answering`))
+      const done = () => {
+        clearTimeout(timer)
+        worker.off('message', onMessage)
+        worker.off('error', onError)
+        worker.off('exit', onExit)
+      }
+      // The worker is not reused after a failure: it may be mid-task or past its heap.
+      const fail = (error: Error) => {
+        done()
+        void worker.terminate()
+        reject(error)
+      }
+      worker.on('message', onMessage)
+      worker.on('error', onError)
+      worker.on('exit', onExit)
+      worker.postMessage({ task: task.href, input })
     })
   } finally {
     release()

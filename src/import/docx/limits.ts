@@ -1,6 +1,8 @@
 // What a Word document may cost to read. Real plans are a few hundred kilobytes zipped, a few
-// megabytes of XML and some dozens of tables; each limit is far above that and far below what
-// would strain the server. Checked before parsing where the zip says it, and again on what is read.
+// megabytes of XML and some dozens of tables; each limit is far above that. Sizes and counts
+// are checked on the zip and the raw XML before anything is parsed; what passes them can still
+// cost more than the worker's budget (a parsed tree is many times its XML), and the budget
+// stops it there.
 
 /** Largest .docx accepted (zipped bytes): images make real files bigger than their text. */
 export const MAX_DOCX_BYTES = 20 * 1024 * 1024
@@ -13,11 +15,11 @@ export const MAX_XML_BYTES = 32 * 1024 * 1024
 /** Tables in the document body (nested tables included). */
 export const MAX_TABLES = 2_000
 /** Table rows in the whole document. */
-export const MAX_ROWS = 50_000
+export const MAX_ROWS = 20_000
 /** Cells of one table row, after merged cells are spread over the columns they cover. */
 export const MAX_COLUMNS = 64
 /** Paragraphs in the whole document (cells included). */
-export const MAX_PARAGRAPHS = 200_000
+export const MAX_PARAGRAPHS = 100_000
 
 /** The budget of the worker thread that reads one document. */
 export const DOCX_WORKER_BUDGET = {

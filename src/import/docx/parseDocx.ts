@@ -7,7 +7,7 @@ import { readWordDocument } from './readWordDocument.js'
 import { DocxRefusedError, malformed, tooLarge, type RefusalStatus } from './refusal.js'
 import { renderPlanText } from './renderPlanText.js'
 import { SourceMap, type PlanSources } from './sources.js'
-import { MAX_DOCX_BYTES, MAX_TABLES } from './limits.js'
+import { MAX_DOCX_BYTES, MAX_PARAGRAPHS, MAX_ROWS, MAX_TABLES } from './limits.js'
 import { readZipParts } from './zipParts.js'
 
 export type DocxParseResult =
@@ -31,16 +31,32 @@ function refuseDoctypes(parts: Map<string, Buffer>): void {
   }
 }
 
-/** Counts table starts in the raw XML: 10,000 tables are refused before any is parsed. */
-function refuseTooManyTables(parts: Map<string, Buffer>): void {
-  let tables = 0
+/** Occurrences of an element's start tag (`<w:tbl>`, `<w:tbl …>`, `<w:tbl/>`, not `<w:tblPr>`). */
+function countElements(parts: Map<string, Buffer>, tag: string): number {
+  let n = 0
   for (const data of parts.values()) {
-    for (let at = data.indexOf('<w:tbl'); at >= 0; at = data.indexOf('<w:tbl', at + 6)) {
-      const next = data[at + 6]
-      if (next === 0x3e /* > */ || next === 0x20 || next === 0x2f /* / */) tables++
+    for (let at = data.indexOf(tag); at >= 0; at = data.indexOf(tag, at + tag.length)) {
+      const next = data[at + tag.length]
+      if (next === 0x3e /* > */ || next === 0x20 || next === 0x2f /* / */ || next === 0x0a || next === 0x0d || next === 0x09) n++
     }
   }
-  if (tables > MAX_TABLES) throw tooLarge(`the Word document holds ${tables} tables; a plan holds some dozens, at most ${MAX_TABLES} are read`)
+  return n
+}
+
+/**
+ * Counts tables, rows and paragraphs in the raw XML: a document of 10,000 tables is refused
+ * before any of it is parsed (parsing builds a tree many times the XML's size).
+ */
+function refuseTooManyElements(parts: Map<string, Buffer>): void {
+  const limits: Array<[string, number, string, string]> = [
+    ['<w:tbl', MAX_TABLES, 'tables', 'some dozens'],
+    ['<w:tr', MAX_ROWS, 'table rows', 'some hundreds'],
+    ['<w:p', MAX_PARAGRAPHS, 'paragraphs', 'some thousands'],
+  ]
+  for (const [tag, max, what, usual] of limits) {
+    const n = countElements(parts, tag)
+    if (n > max) throw tooLarge(`the Word document holds ${n} ${what}; a plan holds ${usual}, at most ${max} are read`)
+  }
 }
 
 async function read(bytes: Buffer): Promise<DocxParseResult> {
@@ -50,7 +66,7 @@ async function read(bytes: Buffer): Promise<DocxParseResult> {
   const parts = await readZipParts(bytes)
   if (parts.size === 0) throw malformed('not a Word document: the zip archive holds no XML parts')
   refuseDoctypes(parts)
-  refuseTooManyTables(parts)
+  refuseTooManyElements(parts)
   const blocks = await readWordDocument(bytes)
   const rendered = renderPlanText(blocks)
   if (Buffer.byteLength(rendered.text, 'utf8') > MAX_DOCUMENT_BYTES) {

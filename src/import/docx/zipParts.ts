@@ -7,7 +7,8 @@ import { MAX_PART_BYTES, MAX_XML_BYTES, MAX_ZIP_ENTRIES } from './limits.js'
 import { malformed, tooLarge } from './refusal.js'
 
 const MIB = 1024 * 1024
-const mib = (bytes: number) => `${(bytes / MIB).toFixed(bytes < MIB ? 2 : 0)} MiB`
+const inBytes = (bytes: number) => `${bytes.toLocaleString('en-GB')} bytes`
+const mib = (bytes: number) => `${bytes / MIB} MiB`
 
 /** The parts a Word reader parses: XML and relationship files. */
 function isXmlPart(name: string): boolean {
@@ -36,7 +37,7 @@ function inflate(zip: yauzl.ZipFile, entry: yauzl.Entry, room: number): Promise<
         size += chunk.length
         if (size > room) {
           stream.destroy()
-          reject(tooLarge(`part ${entry.fileName} of the Word document expands past ${mib(room)} (it declares ${mib(entry.uncompressedSize)}): refused as a zip bomb, unread`))
+          reject(tooLarge(`part ${entry.fileName} of the Word document expands past ${inBytes(room)} (it declares ${inBytes(entry.uncompressedSize)}): refused as a zip bomb, unread`))
           return
         }
         chunks.push(chunk)
@@ -46,7 +47,7 @@ function inflate(zip: yauzl.ZipFile, entry: yauzl.Entry, room: number): Promise<
         const lying = /too many bytes|too few bytes|expected/i.test(e.message)
         reject(
           lying
-            ? tooLarge(`part ${entry.fileName} of the Word document inflates to a different size than it declares (${mib(entry.uncompressedSize)}): refused as a zip bomb, unread`)
+            ? tooLarge(`part ${entry.fileName} of the Word document inflates to more or fewer bytes than the ${inBytes(entry.uncompressedSize)} it declares: refused as a zip bomb, unread`)
             : malformed(`part ${entry.fileName} of the Word document is corrupt: ${e.message}`),
         )
       })
@@ -81,7 +82,7 @@ export async function readZipParts(bytes: Buffer): Promise<Map<string, Buffer>> 
           return
         }
         if (entry.uncompressedSize > MAX_PART_BYTES) {
-          reject(tooLarge(`part ${name} of the Word document declares ${mib(entry.uncompressedSize)} uncompressed; at most ${mib(MAX_PART_BYTES)} per part is read`))
+          reject(tooLarge(`part ${name} of the Word document declares ${inBytes(entry.uncompressedSize)} uncompressed; at most ${mib(MAX_PART_BYTES)} per part is read`))
           return
         }
         if (total + entry.uncompressedSize > MAX_XML_BYTES) {

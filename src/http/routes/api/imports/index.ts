@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { DuplicateImportError } from '../../../../app/importService.js'
+import { TaskQueueFullError } from '../../../../app/offThread/runTask.js'
 import { DOCX_MEDIA_TYPE, MAX_DOCX_BYTES } from '../../../../import/docx/index.js'
 import type { GridLedger } from '../../../../app/gridledger.js'
 import { problem, sendProblem } from '../../../problem.js'
@@ -25,6 +26,11 @@ export default async function importRoutes(fastify: FastifyInstance, { ledger }:
   app.removeContentTypeParser('text/plain')
   app.addContentTypeParser('text/plain', { parseAs: 'string', bodyLimit: IMPORT_BODY_LIMIT }, (_request, body, done) => done(null, body))
   app.addContentTypeParser(DOCX_MEDIA_TYPE, { parseAs: 'buffer', bodyLimit: MAX_DOCX_BYTES }, (_request, body, done) => done(null, body))
+  // Any other media type is refused before its body is read, saying what is taken.
+  app.addContentTypeParser('*', (request, _payload, done) => {
+    const type = (request.headers['content-type'] ?? '').split(';')[0].trim() || 'a body without a content type'
+    done(Object.assign(new Error(`POST /v1/imports takes text/plain or ${DOCX_MEDIA_TYPE}, not ${type}`), { statusCode: 415 }), undefined)
+  })
 
   app.post('/v1/imports', {
     config: { roles: EDITORS },
@@ -50,6 +56,10 @@ export default async function importRoutes(fastify: FastifyInstance, { ledger }:
       if (!dryRun) reply.header('Location', `/v1/plans/${result.planId}`)
       return reply.code(dryRun ? 200 : 201).send(result)
     } catch (error) {
+      if (error instanceof TaskQueueFullError) {
+        reply.header('Retry-After', '5')
+        return sendProblem(reply, problem(503, `${error.message}; nothing was recorded`))
+      }
       if (error instanceof DuplicateImportError) {
         return sendProblem(reply, { ...problem(409, error.message), planId: error.planId } as ReturnType<typeof problem>)
       }

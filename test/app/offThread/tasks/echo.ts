@@ -1,0 +1,4 @@
+// A task for runTask's tests: answers its input doubled.
+export function run(input: number): number {
+  return input * 2
+}
