@@ -35,7 +35,7 @@ t.test('each seed as a Word document: the same counts as its text, a dry run wit
     const preview = dry.json()
     t.same(preview.counts, fromText.json().counts, `${name}: the counts of the text import (${JSON.stringify(preview.counts)})`)
     t.same(comparable(preview.plan), comparable(fromText.json().plan), `${name}: the same plan as the text import`)
-    t.equal(preview.warnings.length, fromText.json().warnings.length)
+    t.ok(preview.warnings.length <= fromText.json().warnings.length, 'no more warnings than the text (whose wrapped rows are whole rows in Word)')
     t.ok(preview.warnings.every((w: string) => /^(?:table \d+, row \d+|paragraph \d+|near paragraph \d+)/.test(w)), 'warnings name the table and row (or paragraph)')
     const action = preview.plan.grids[0].objectives.flatMap((o: { actions: unknown[] }) => o.actions)[0]
     t.match(action.source, { text: { table: Number, row: Number, cell: Number } }, `${name}: an action's words have their table, row and cell`)

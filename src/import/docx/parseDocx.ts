@@ -1,8 +1,9 @@
 // A Word document (.docx bytes) read into a ParsedPlan by the same parser as a text document:
 // the zip is checked and inflated under limits, the body read with mammoth, laid out as plan
-// text (tables as rows of cells), parsed, and each warning and value given its place in the
-// document (table, row, cell, or paragraph).
-import { parsePlanDocument, MAX_DOCUMENT_BYTES, type ParsedPlan } from '../index.js'
+// lines (paragraphs, and table rows of cells), parsed by the text importer's parser
+// (parsePlanLines), and each warning and value given its place in the document (table, row,
+// cell, or paragraph).
+import { parsePlanLines, MAX_DOCUMENT_BYTES, type ParsedPlan } from '../index.js'
 import { readWordDocument } from './readWordDocument.js'
 import { DocxRefusedError, malformed, tooLarge, type RefusalStatus } from './refusal.js'
 import { renderPlanText } from './renderPlanText.js'
@@ -11,7 +12,7 @@ import { MAX_DOCX_BYTES, MAX_PARAGRAPHS, MAX_ROWS, MAX_TABLES } from './limits.j
 import { readZipParts } from './zipParts.js'
 
 export type DocxParseResult =
-  | { ok: true; plan: ParsedPlan; warnings: string[]; sources: PlanSources; text: string }
+  | { ok: true; plan: ParsedPlan; warnings: string[]; sources: PlanSources }
   | { ok: false; status: RefusalStatus; reason: string; warnings: string[] }
 
 /** The media type of a Word document. */
@@ -69,14 +70,14 @@ async function read(bytes: Buffer): Promise<DocxParseResult> {
   refuseTooManyElements(parts)
   const blocks = await readWordDocument(bytes)
   const rendered = renderPlanText(blocks)
-  if (Buffer.byteLength(rendered.text, 'utf8') > MAX_DOCUMENT_BYTES) {
+  if (rendered.characters > MAX_DOCUMENT_BYTES) {
     throw tooLarge(`the Word document's text is larger than ${MAX_DOCUMENT_BYTES / (1024 * 1024)} MiB; plan documents are far smaller`)
   }
   const map = new SourceMap(rendered.sources)
-  const parsed = parsePlanDocument(rendered.text)
+  const parsed = parsePlanLines(rendered.lines)
   const warnings = parsed.warnings.map(w => `${map.describe(w)}: ${w.message}`)
   if (!parsed.ok) return { ok: false, status: 400, reason: parsed.reason, warnings }
-  return { ok: true, plan: parsed.plan, warnings, sources: map.plan(parsed.plan), text: rendered.text }
+  return { ok: true, plan: parsed.plan, warnings, sources: map.plan(parsed.plan) }
 }
 
 /** Reads a .docx; never throws: a refusal says why, with its HTTP status. */

@@ -78,7 +78,9 @@ class Collector {
     this.countParagraph()
     const parts: string[] = []
     this.inlineText(p.children, parts)
-    return { text: parts.join(''), heading: headingLevel(p), list: p.numbering != null }
+    const heading = headingLevel(p)
+    // Headings are often numbered through the outline; that does not make them list items.
+    return { text: parts.join(''), heading, list: p.numbering != null && heading === null }
   }
 
   /** Body content: paragraphs and tables, in order. */
