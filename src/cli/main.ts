@@ -9,6 +9,7 @@ import { ROLES } from '../domain/roles.js'
 import { backupCommand, BACKUP_USAGE } from './backup.js'
 import { restoreCommand, RESTORE_USAGE } from './restore.js'
 import { loadConfig } from '../config.js'
+import { looksLikeZip } from '../import/docx/index.js'
 import { listPlans } from '../projections/readModels/planCatalogue.js'
 import { openStore } from '../store/openStore.js'
 import { serve } from '../server.js'
@@ -19,7 +20,7 @@ const USAGE = `gridledger <command>
 
   serve                                   serve the API (PORT, HOST, GRIDLEDGER_STORE, …)
   import <file> [--dry-run] [--json] [--force]
-                                          import a plan document (text)
+                                          import a plan document (its text, or FILE.docx)
   token create --role R [--owner LABEL]… [--label TEXT]
                                           mint a bearer token (printed once)
   token revoke <tokenId>                  revoke a token
@@ -43,12 +44,15 @@ export async function main(argv: string[], out: Out = l => process.stdout.write(
     case 'import': {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' }, force: { type: 'boolean' } } })
       if (positionals.length !== 1) return usage(err, 'import takes one file')
-      const text = await readFile(positionals[0], 'utf8')
+      const bytes = await readFile(positionals[0])
+      // A Word document is the zip itself; anything else is the plan's text.
+      const word = /\.docx$/i.test(positionals[0]) || looksLikeZip(bytes)
       // A dry run reads only, so it may not create a store.
       const ledger = await openGridLedger({ store: config.GRIDLEDGER_STORE, createStore: !values['dry-run'], onStoreCreated: location => err(`no store at ${location}: created a new, empty one`) })
       try {
-        if (process.stderr.isTTY && !values.json) err(`importing ${positionals[0]} (${text.length} characters)…`)
-        const result = await ledger.imports.import(text, CLI_PRINCIPAL, { dryRun: values['dry-run'], force: values.force })
+        if (process.stderr.isTTY && !values.json) err(`importing ${positionals[0]} (${bytes.length} bytes${word ? ', a Word document' : ''})…`)
+        const options = { dryRun: values['dry-run'], force: values.force }
+        const result = word ? await ledger.imports.importDocx(bytes, CLI_PRINCIPAL, options) : await ledger.imports.import(bytes.toString('utf8'), CLI_PRINCIPAL, options)
         if (values.json) out(JSON.stringify(result, null, 2))
         else {
           out(`${values['dry-run'] ? 'would import' : 'imported'} plan ${result.planId}: ${result.counts.grids} grids, ${result.counts.objectives} objectives, ${result.counts.actions} actions`)

@@ -34,7 +34,18 @@ export class TaskQueueFullError extends Error {
 }
 
 /** Worker threads run the same kind of file as this one: .ts under tsx, .js when built. */
-const HOST = new URL(`./host${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url)
+const FROM_SOURCE = import.meta.url.endsWith('.ts')
+const HOST = new URL(`./host${FROM_SOURCE ? '.ts' : '.js'}`, import.meta.url)
+
+/**
+ * What a new worker runs. Built, the host itself. From source (tests, `node --import tsx`), a
+ * worker does not inherit tsx's loader for its own first module, so it registers tsx first.
+ */
+function workerEntry(): { entry: string | URL; eval: boolean } {
+  if (!FROM_SOURCE) return { entry: HOST, eval: false }
+  const tsx = import.meta.resolve('tsx/esm/api')
+  return { entry: `import(${JSON.stringify(tsx)}).then(api => { api.register(); return import(${JSON.stringify(HOST.href)}) })`, eval: true }
+}
 const CONCURRENCY = 2
 const MAX_WAITING = 16
 const IDLE_MS = 30_000
@@ -74,7 +85,9 @@ function takeWorker(budget: TaskBudget): Worker {
     kept.worker.ref()
     return kept.worker
   }
-  return new Worker(HOST, {
+  const { entry, eval: isEval } = workerEntry()
+  return new Worker(entry, {
+    eval: isEval,
     resourceLimits: { maxOldGenerationSizeMb: budget.maxOldGenerationSizeMb, maxYoungGenerationSizeMb: budget.maxYoungGenerationSizeMb },
     stdout: false,
     stderr: false,
