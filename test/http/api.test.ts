@@ -184,30 +184,7 @@ t.test('If-Match: two writers with one version, exactly one wins', async t => {
   t.equal((await h.request({ method: 'POST', url: `/v1/plans/${f.planId}/grids`, payload: { number: 8, title: 'x' }, headers: { 'if-match': 'garbage' } })).statusCode, 400)
 })
 
-t.test('Idempotency-Key', async t => {
-  const h = await startHarness({ store: 'sqlite' })
-  t.teardown(() => h.close())
-  const f = await seedPlan(h)
-  const url = `/v1/plans/${f.planId}/actions/${f.actionId}/progress`
-  const send = (key: string, note: string) => h.request({ method: 'POST', url, payload: { effectiveDate: '2008-06-30', note }, headers: { 'idempotency-key': key } })
-  const first = await send('k-1', 'once')
-  t.equal(first.statusCode, 201)
-  const repeat = await send('k-1', 'once')
-  t.equal(repeat.statusCode, 201)
-  t.equal(repeat.headers['idempotent-replayed'], 'true')
-  t.same(repeat.json(), first.json(), 'the first answer, verbatim')
-  t.equal(repeat.headers.etag, first.headers.etag)
-  t.equal((await send('k-1', 'another body')).statusCode, 422)
-  const concurrent = await Promise.all(Array.from({ length: 8 }, () => send('k-2', 'burst')))
-  t.same(new Set(concurrent.map(r => r.json().eventId)).size, 1, 'concurrent repeats share one answer')
-  const history = (await h.request({ method: 'GET', url: `/v1/plans/${f.planId}/history?actionId=${f.actionId}` })).json()
-  t.equal(history.items.filter((e: { type: string }) => e.type === 'ProgressReported').length, 2, 'recorded once per key')
-  // Another token's identical key is its own key.
-  const other = (await h.token('commissioner')).token
-  const theirs = await h.request({ method: 'POST', url, payload: { effectiveDate: '2008-06-30', note: 'once' }, headers: { 'idempotency-key': 'k-1' }, token: other })
-  t.equal(theirs.headers['idempotent-replayed'], undefined)
-  t.not(theirs.json().eventId, first.json().eventId)
-})
+// Idempotency-Key: test/http/idempotency.test.ts, on every store.
 
 t.test('bootstrap admin token is required for admin work without minted tokens', async t => {
   const h = await startHarness()

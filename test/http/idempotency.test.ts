@@ -1,23 +1,35 @@
-// Idempotency-Key through the API: a repeat replays the first answer, another body is a 422,
-// concurrent repeats share one answer, and a repeat that arrives while an earlier use of the key
-// is being refused by the store is answered (it once spun the event loop for ever: issue 12).
-import t from 'tap'
+// Idempotency-Key through the API, on every store: a repeat replays the first answer, another
+// body is a 422, concurrent repeats share one answer, a key is scoped to its token, and a repeat
+// that arrives while an earlier use of the key is being refused by the store is answered (it
+// once spun the event loop for ever: issue 12). EventStoreDB runs on its test stand-in (not
+// EventStoreDB) in both append modes: BatchAppend advertised, as real servers do, and not.
+import t, { type Test } from 'tap'
+import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { IdempotencyKeyTakenError, type EventStore } from '../../src/store/eventStore.js'
+import { openEsdbEventStore } from '../../src/store/esdbEventStore.js'
 import { createMemoryEventStore } from '../../src/store/memoryEventStore.js'
+import { APPEND_MODES, startEsdbStandIn } from '../support/esdbStandIn.js'
 import { seedPlan, startHarness } from '../support/harness.js'
 
-/**
- * The memory store with idempotency lookups that take a network round trip, as EventStoreDB's
- * do, and a hook called when an append is refused because its key is already stored.
- */
-function networkLikeLookups(store: EventStore, hooks: { onKeyTaken?(): void }): EventStore {
-  return {
-    ...store,
-    async findIdempotency(key) {
-      await sleep(30)
-      return store.findIdempotency(key)
+interface Hooks {
+  onKeyTaken?(): void
+}
+
+/** `store` with some of its methods replaced (adapters may be class instances: the rest stay bound to them). */
+function overriding(store: EventStore, replaced: Partial<EventStore>): EventStore {
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      if (property in replaced) return replaced[property as keyof EventStore]
+      const value: unknown = Reflect.get(target, property, receiver)
+      return typeof value === 'function' ? value.bind(target) : value
     },
+  })
+}
+
+/** Calls `hooks.onKeyTaken` when the store refuses an append because its key is already stored. */
+function watched(store: EventStore, hooks: Hooks): EventStore {
+  return overriding(store, {
     async append(streamId, events, options) {
       try {
         return await store.append(streamId, events, options)
@@ -26,28 +38,77 @@ function networkLikeLookups(store: EventStore, hooks: { onKeyTaken?(): void }): 
         throw error
       }
     },
-  }
+  })
 }
 
-t.test('a third use of a key arriving while the second is refused is answered, not spun on', async t => {
-  const hooks: { onKeyTaken?(): void } = {}
-  const h = await startHarness({ eventStore: networkLikeLookups(createMemoryEventStore(), hooks) })
-  t.teardown(() => h.close())
-  const f = await seedPlan(h)
-  const url = `/v1/plans/${f.planId}/actions/${f.actionId}/progress`
-  const send = (note: string) => h.request({ method: 'POST', url, payload: { effectiveDate: '2008-06-30', note }, headers: { 'idempotency-key': 'race-1' } })
-  let third: ReturnType<typeof send> | null = null
-  // The moment the store refuses a second use of the key, the third request arrives.
-  hooks.onKeyTaken = () => {
-    third ??= send('another body')
-  }
-  const [first, second] = await Promise.all([send('once'), send('once')])
-  third ??= send('another body')
-  const last = await third
-  t.equal(first.statusCode, 201)
-  t.equal(second.statusCode, 201)
-  t.same(second.json(), first.json(), 'the repeat replays the first answer')
-  t.equal(last.statusCode, 422, 'another body with the key: 422')
-  const health = await h.request({ method: 'GET', url: '/health', token: null })
-  t.equal(health.statusCode, 200, 'and the server still answers')
-})
+/** The memory store with idempotency lookups that take a network round trip, as EventStoreDB's do. */
+function networkLikeLookups(store: EventStore): EventStore {
+  return overriding(store, {
+    async findIdempotency(key) {
+      await sleep(30)
+      return store.findIdempotency(key)
+    },
+  })
+}
+
+const stores: { name: string; open(t: Test): Promise<EventStore> }[] = [
+  { name: 'memory, lookups as slow as a network', open: async () => networkLikeLookups(createMemoryEventStore()) },
+  { name: 'sqlite', open: async () => (await import('../../src/store/sqliteEventStore.js')).openSqliteEventStore(':memory:') },
+  ...APPEND_MODES.map(mode => ({
+    name: `EventStoreDB stand-in, ${mode.name}`,
+    async open(t: Test) {
+      const standIn = await startEsdbStandIn({ batchAppend: mode.batchAppend })
+      t.teardown(() => standIn.stop())
+      return openEsdbEventStore(standIn.url, { streamPrefix: `gl-${randomUUID().slice(0, 8)}-` })
+    },
+  })),
+]
+
+for (const { name, open } of stores) {
+  t.test(name, async t => {
+    const hooks: Hooks = {}
+    const h = await startHarness({ eventStore: watched(await open(t), hooks) })
+    t.teardown(() => h.close())
+    const f = await seedPlan(h)
+    const url = `/v1/plans/${f.planId}/actions/${f.actionId}/progress`
+    const send = (key: string, note: string, token?: string) =>
+      h.request({ method: 'POST', url, payload: { effectiveDate: '2008-06-30', note }, headers: { 'idempotency-key': key }, ...(token ? { token } : {}) })
+
+    t.test('repeat, another body, concurrent repeats, another token', async t => {
+      const first = await send('k-1', 'once')
+      t.equal(first.statusCode, 201)
+      const repeat = await send('k-1', 'once')
+      t.equal(repeat.statusCode, 201)
+      t.equal(repeat.headers['idempotent-replayed'], 'true')
+      t.same(repeat.json(), first.json(), 'the first answer, verbatim')
+      t.equal(repeat.headers.etag, first.headers.etag)
+      t.equal((await send('k-1', 'another body')).statusCode, 422)
+      const concurrent = await Promise.all(Array.from({ length: 8 }, () => send('k-2', 'burst')))
+      t.same(new Set(concurrent.map(r => r.statusCode)), new Set([201]))
+      t.same(new Set(concurrent.map(r => r.json().eventId)).size, 1, 'concurrent repeats share one answer')
+      const history = (await h.request({ method: 'GET', url: `/v1/plans/${f.planId}/history?actionId=${f.actionId}` })).json()
+      t.equal(history.items.filter((e: { type: string }) => e.type === 'ProgressReported').length, 2, 'recorded once per key')
+      const other = (await h.token('commissioner')).token
+      const theirs = await send('k-1', 'once', other)
+      t.equal(theirs.headers['idempotent-replayed'], undefined, "another token's identical key is its own key")
+      t.not(theirs.json().eventId, first.json().eventId)
+    })
+
+    t.test('a third use of a key arriving while the second is refused is answered, not spun on', async t => {
+      let third: ReturnType<typeof send> | null = null
+      // The moment the store refuses a second use of the key, the third request arrives.
+      hooks.onKeyTaken = () => {
+        third ??= send('race-1', 'another body')
+      }
+      t.teardown(() => (hooks.onKeyTaken = undefined))
+      const [first, second] = await Promise.all([send('race-1', 'once'), send('race-1', 'once')])
+      third ??= send('race-1', 'another body')
+      const last = await third
+      t.equal(first.statusCode, 201)
+      t.equal(second.statusCode, 201)
+      t.same(second.json(), first.json(), 'the repeat replays the first answer')
+      t.equal(last.statusCode, 422, 'another body with the key: 422')
+      t.equal((await h.request({ method: 'GET', url: '/health', token: null })).statusCode, 200, 'and the server still answers')
+    })
+  })
+}

@@ -11,7 +11,7 @@ import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client'
 import { StoreUnavailableError, type StoredEvent } from '../../src/store/eventStore.js'
 import { openEsdbEventStore } from '../../src/store/esdbEventStore.js'
 import { verifyChain } from '../../src/store/hashChain.js'
-import { startEsdbStandIn } from '../support/esdbStandIn.js'
+import { APPEND_MODES, startEsdbStandIn } from '../support/esdbStandIn.js'
 import { newEvent, storeContract, type OpenContractStore } from './contract.js'
 
 /** Opens the adapter on `url` with a fresh stream prefix per subtest; reopen uses the same prefix. */
@@ -23,10 +23,12 @@ const opener = (url: string): OpenContractStore => async () => {
   }
 }
 
-const standIn = await startEsdbStandIn()
-t.teardown(() => standIn.stop())
-
-storeContract(t, 'eventstoredb on the stand-in', opener(standIn.url))
+// Both ways the client appends: BatchAppend (every server since 21.10) and the unary Append.
+for (const mode of APPEND_MODES) {
+  const standIn = await startEsdbStandIn({ batchAppend: mode.batchAppend })
+  t.teardown(() => standIn.stop())
+  storeContract(t, `eventstoredb on the stand-in, ${mode.name}`, opener(standIn.url))
+}
 
 const realUrl = process.env.EVENTSTORE_URL
 if (realUrl) {

@@ -8,7 +8,7 @@ import { EventStoreDBClient, FORWARDS, START, jsonEvent, NO_STREAM } from '@even
 import { DuplicateEventError, IdempotencyKeyTakenError, StoreUnavailableError, VersionConflictError, type NewEvent, type StoredEvent } from '../../src/store/eventStore.js'
 import { openEsdbEventStore } from '../../src/store/esdbEventStore.js'
 import { verifyChain } from '../../src/store/hashChain.js'
-import { startEsdbStandIn } from '../support/esdbStandIn.js'
+import { APPEND_MODES, startEsdbStandIn } from '../support/esdbStandIn.js'
 
 let clockMs = Date.parse('2009-04-01T09:00:00.000Z')
 const ev = (type = 'Tested', data: Record<string, unknown> = {}, id: string = randomUUID()): NewEvent => ({
@@ -28,8 +28,8 @@ async function until(condition: () => boolean, what: string, timeoutMs = 10_000)
   }
 }
 
-t.test('EventStoreDB adapter on the stand-in', async t => {
-  const standIn = await startEsdbStandIn()
+for (const mode of APPEND_MODES) t.test(`EventStoreDB adapter on the stand-in, ${mode.name}`, async t => {
+  const standIn = await startEsdbStandIn({ batchAppend: mode.batchAppend })
   t.teardown(() => standIn.stop())
   const raw = EventStoreDBClient.connectionString(standIn.url)
   t.teardown(() => raw.dispose())
@@ -53,6 +53,8 @@ t.test('EventStoreDB adapter on the stand-in', async t => {
     t.equal(await store.streamVersion('plan-none'), 0)
     t.same(await store.readStream('plan-none'), [])
     t.same((await store.readStream('plan-1', { fromVersion: 2, limit: 1 })).map(e => e.version), [2])
+    const used = mode.batchAppend ? 'batch' : 'unary'
+    t.ok(standIn.appends[used] > 0 && standIn.appends[used === 'batch' ? 'unary' : 'batch'] === 0, `the client appended through ${used === 'batch' ? 'BatchAppend' : 'the unary Append'} only`)
   })
 
   t.test('layout in EventStoreDB: prefixed stream, our ids, revision = version - 1, metadata', async t => {
@@ -241,6 +243,35 @@ t.test('EventStoreDB adapter on the stand-in', async t => {
     standIn.hang(false)
     t.equal(await quick.streamVersion('plan-hang'), 1, 'answers again once the server does; nothing was acknowledged')
   })
+})
+
+t.test('the stand-in speaks BatchAppend as the client expects', async t => {
+  const standIn = await startEsdbStandIn({ maxAppendSize: 64 * 1024 })
+  t.teardown(() => standIn.stop())
+  const raw = EventStoreDBClient.connectionString(standIn.url)
+  t.teardown(() => raw.dispose())
+  const events = Array.from({ length: 20 }, (_, i) => jsonEvent({ type: 'Split', data: { i, pad: 'x'.repeat(500) } }))
+  // A small batch size makes the client split one append into several requests, the last final.
+  const r = await raw.appendToStream('split', events, { expectedRevision: NO_STREAM, batchAppendSize: 2_000 })
+  t.equal(r.nextExpectedRevision, 19n, 'one append of 20 events across several requests')
+  t.equal(standIn.appends.batch, 1, 'answered once, through BatchAppend')
+  t.equal((await collect(raw.readStream('split', { fromRevision: START }))).length, 20)
+  const wrong = await raw.appendToStream('split', [jsonEvent({ type: 'Late', data: {} })], { expectedRevision: 3n }).catch(e => e)
+  t.match(wrong, { type: 'wrong-expected-version', actualVersion: 19n, expectedVersion: 3n }, 'WrongExpectedVersion packed in the status details')
+  const again = await raw.appendToStream('split', events, { expectedRevision: NO_STREAM })
+  t.equal(again.nextExpectedRevision, 19n, 'the same ids again: EventStoreDB idempotency')
+  const big = await raw.appendToStream('big', [jsonEvent({ type: 'Big', data: { pad: 'x'.repeat(70 * 1024) } })]).catch(e => e)
+  t.match(big, { type: 'maximum-append-size-exceeded', maxAppendSize: 64 * 1024 }, 'MaximumAppendSizeExceeded packed in the status details')
+  t.equal((await collect(raw.readStream('big', { fromRevision: START }))).length, 0, 'nothing written')
+  t.equal((await raw.appendToStream('split', [jsonEvent({ type: 'Next', data: {} })], { expectedRevision: 19n })).nextExpectedRevision, 20n, 'the call stays open after failures')
+
+  const old = await startEsdbStandIn({ batchAppend: false, maxAppendSize: 64 * 1024 })
+  t.teardown(() => old.stop())
+  const oldClient = EventStoreDBClient.connectionString(old.url)
+  t.teardown(() => oldClient.dispose())
+  const bigOld = await oldClient.appendToStream('big', [jsonEvent({ type: 'Big', data: { pad: 'x'.repeat(70 * 1024) } })]).catch(e => e)
+  t.match(bigOld, { type: 'maximum-append-size-exceeded', maxAppendSize: 64 * 1024 }, 'the unary Append refuses it in its trailers')
+  t.equal(old.appends.batch, 0, 'an older server is never sent BatchAppend')
 })
 
 t.test('opening against no server fails with StoreUnavailableError', async t => {

@@ -6,13 +6,24 @@
 // generated modules, because their serialisers check `instanceof`.
 //
 // What it implements, with EventStoreDB's documented semantics:
-// - ServerFeatures.GetSupportedMethods: advertises Streams.Read and Streams.Append only, so the
-//   client uses the unary-stream Append (it uses BatchAppend only when advertised).
-// - Streams.Append: expected revision (exact revision, no_stream, any, stream_exists),
-//   WrongExpectedVersion answers carrying the current revision, and EventStoreDB's idempotency:
-//   re-appending the same event ids at the same expected revision (or, with `any`, event ids
-//   already stored consecutively) succeeds without writing them twice. Event ids must be UUIDs
-//   (refused otherwise) and are answered in lowercase, as a real server parses them.
+// - ServerFeatures.GetSupportedMethods: advertises Streams.Read, Streams.Append and, as every
+//   server since 21.10 does, Streams.BatchAppend, which the client then uses for every append.
+//   `batchAppend: false` advertises only Read and Append, as older servers do: the client then
+//   uses the unary Append. Tests of the append path run in both modes (APPEND_MODES).
+// - Streams.Append and Streams.BatchAppend, one decision for both: expected revision (exact
+//   revision, no_stream, any, stream_exists), WrongExpectedVersion carrying the current
+//   revision, and EventStoreDB's idempotency: re-appending the same event ids at the same
+//   expected revision (or, with `any`, event ids already stored consecutively) succeeds without
+//   writing them twice. Event ids must be UUIDs (refused otherwise) and are answered in
+//   lowercase, as a real server parses them. The maximum append size (1 MiB by default, as
+//   EventStoreDB's; counted as data + metadata + type per event, an approximation of the
+//   server's own count) refuses larger appends whole: Append with the maximum-append-size
+//   exception in the trailers, BatchAppend with a MaximumAppendSizeExceeded status.
+// - BatchAppend: one bidirectional call carries many appends, each split by the client into
+//   requests with one correlation id, the last marked final; answers carry the correlation id in
+//   the structured UUID form and the stream; failures are google.rpc.Status messages with the
+//   reason packed in `details`, and the call stays open. A per-append deadline already passed
+//   is answered with Timeout.
 // - Streams.Read of a stream: forwards/backwards from start/end/revision (inclusive), count;
 //   a missing stream is a `stream_not_found` response, not a gRPC error.
 // - Streams.Read of $all: forwards from a position (inclusive) or backwards (exclusive); each
@@ -26,7 +37,7 @@
 //   or regex) with a checkpoint after catch-up.
 // - `created` metadata: ticks since the Unix epoch (ms × 10,000) as a string; uint64 fields as
 //   strings (the generated messages use jstype = JS_STRING).
-// Not implemented: deletes, tombstones, stream metadata, BatchAppend, persistent subscriptions,
+// Not implemented: deletes, tombstones, stream metadata, persistent subscriptions,
 // projections, gossip, users, TLS, authentication, link resolution, max-age/max-count.
 //
 // stop() forcefully stops serving (live calls are cut, the port closes): a down server.
@@ -50,6 +61,13 @@ type AppendReqOptions = import('@eventstore/db-client/generated/streams_pb.js').
 type ProposedMessage = import('@eventstore/db-client/generated/streams_pb.js').AppendReq.ProposedMessage
 type AppendResp = import('@eventstore/db-client/generated/streams_pb.js').AppendResp
 type FilterOptions = import('@eventstore/db-client/generated/streams_pb.js').ReadReq.Options.FilterOptions
+type BatchAppendReq = import('@eventstore/db-client/generated/streams_pb.js').BatchAppendReq
+type BatchAppendReqOptions = import('@eventstore/db-client/generated/streams_pb.js').BatchAppendReq.Options
+type BatchProposed = import('@eventstore/db-client/generated/streams_pb.js').BatchAppendReq.ProposedMessage
+type BatchAppendResp = import('@eventstore/db-client/generated/streams_pb.js').BatchAppendResp
+type StatusPb = typeof import('@eventstore/db-client/generated/status_pb.js')
+type AnyPb = typeof import('google-protobuf/google/protobuf/any_pb.js')
+type EmptyPb = typeof import('google-protobuf/google/protobuf/empty_pb.js')
 
 // The same module instances the client uses (require cache), so `instanceof` holds.
 const require = createRequire(import.meta.url)
@@ -58,6 +76,10 @@ const shared: SharedPb = require('@eventstore/db-client/generated/shared_pb.js')
 const streamsGrpc: StreamsGrpc = require('@eventstore/db-client/generated/streams_grpc_pb.js')
 const featuresPb: FeaturesPb = require('@eventstore/db-client/generated/serverfeatures_pb.js')
 const featuresGrpc: FeaturesGrpc = require('@eventstore/db-client/generated/serverfeatures_grpc_pb.js')
+const statusPb: StatusPb = require('@eventstore/db-client/generated/status_pb.js')
+const anyPb: AnyPb = require('google-protobuf/google/protobuf/any_pb.js')
+const emptyPb: EmptyPb = require('google-protobuf/google/protobuf/empty_pb.js')
+const batchPb = pb
 
 const { ReadReq: ReadReqClass, ReadResp: ReadRespClass, AppendResp: AppendRespClass } = pb
 const Options = ReadReqClass.Options
@@ -74,10 +96,71 @@ export interface EsdbStandIn {
   hang(on: boolean): void
   /** While on, reads and appends are refused with EventStoreDB's not-leader error naming this node (a leader change). */
   notLeader(on: boolean): void
+  /** Appends answered, by protocol, for assertions on which path the client took. */
+  readonly appends: { unary: number; batch: number }
   /** Events the stand-in holds (system events included), for assertions. */
   readonly eventCount: number
   /** Writes one system event to $stats-…, as a real server does now and then. */
   writeSystemEvent(): void
+}
+
+/** EventStoreDB's default maximum append size (EVENTSTORE_MAX_APPEND_SIZE): 1 MiB. */
+export const DEFAULT_MAX_APPEND_SIZE = 1024 * 1024
+
+export interface EsdbStandInOptions {
+  port?: number
+  /**
+   * Advertise and serve Streams.BatchAppend, as every server since 21.10 does (default true);
+   * false: only the unary Append, as older servers.
+   */
+  batchAppend?: boolean
+  /** The server's maximum append size in bytes (default 1 MiB, EventStoreDB's default). */
+  maxAppendSize?: number
+}
+
+/** The two ways the client appends, for tests that run in both. */
+export const APPEND_MODES = [
+  { name: 'BatchAppend advertised', batchAppend: true },
+  { name: 'unary Append only (servers before 21.10)', batchAppend: false },
+] as const
+
+type Expected = { kind: 'revision'; revision: bigint } | { kind: 'no_stream' } | { kind: 'any' } | { kind: 'stream_exists' }
+
+interface Proposed {
+  id: string
+  type: string
+  contentType: string
+  data: Uint8Array
+  metadata: Uint8Array
+}
+
+type AppendOutcome =
+  | { kind: 'success'; revision: bigint; position: bigint | null }
+  | { kind: 'wrong'; current: bigint }
+  | { kind: 'too-big' }
+  | { kind: 'invalid'; details: string }
+
+function proposedOf(p: ProposedMessage | BatchProposed): Proposed {
+  const meta = p.getMetadataMap()
+  return {
+    id: p.getId()?.getString() ?? '',
+    type: meta.get('type') ?? '',
+    contentType: meta.get('content-type') ?? 'application/octet-stream',
+    data: p.getData_asU8(),
+    metadata: p.getCustomMetadata_asU8(),
+  }
+}
+
+/** A UUID in the structured form (two signed 64-bit halves) a real server answers with. */
+function structuredUuid(id: string): import('@eventstore/db-client/generated/shared_pb.js').UUID {
+  const hex = id.replace(/-/g, '').padEnd(32, '0')
+  const signed = (h: string) => BigInt.asIntN(64, BigInt(`0x${h}`)).toString()
+  const structured = new shared.UUID.Structured()
+  structured.setMostSignificantBits(signed(hex.slice(0, 16)))
+  structured.setLeastSignificantBits(signed(hex.slice(16, 32)))
+  const uuid = new shared.UUID()
+  uuid.setStructured(structured)
+  return uuid
 }
 
 interface StoredRecord {
@@ -178,7 +261,9 @@ function filterOf(filter: FilterOptions | undefined): ((r: StoredRecord) => bool
   }
 }
 
-export async function startEsdbStandIn(options: { port?: number } = {}): Promise<EsdbStandIn> {
+export async function startEsdbStandIn(options: EsdbStandInOptions = {}): Promise<EsdbStandIn> {
+  const batchAppendOn = options.batchAppend ?? true
+  const maxAppendSize = options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE
   const log = new StandInLog()
   // A real server's $all is never only ours.
   for (let i = 0; i < 3; i++) log.systemEvent()
@@ -195,6 +280,7 @@ export async function startEsdbStandIn(options: { port?: number } = {}): Promise
   }
   let server: grpc.Server | null = null
   const liveCalls = new Set<grpc.ServerWritableStream<ReadReq, ReadResp>>()
+  const liveBatchCalls = new Set<grpc.ServerDuplexStream<BatchAppendReq, BatchAppendResp>>()
 
   const read = (call: grpc.ServerWritableStream<ReadReq, ReadResp>): void => {
     if (hanging) return // never answered; the client's deadline or our stop() ends it
@@ -316,6 +402,49 @@ export async function startEsdbStandIn(options: { port?: number } = {}): Promise
     call.end()
   }
 
+  /**
+   * One append, as EventStoreDB decides it, whichever protocol carried it: the size limit, event
+   * ids that must be UUIDs, the expected revision and EventStoreDB's idempotency (the same ids
+   * already stored where this append would have put them succeed without being written twice).
+   */
+  const appends = { unary: 0, batch: 0 }
+  const appendCore = (name: string, expected: Expected, proposed: Proposed[]): AppendOutcome => {
+    const list = log.streams.get(name) ?? []
+    const current = BigInt(list.length) - 1n // -1: no stream
+    // A real server counts each event's data, metadata and type against its maximum append size.
+    const size = proposed.reduce((n, p) => n + p.data.length + p.metadata.length + Buffer.byteLength(p.type), 0)
+    if (size > maxAppendSize) return { kind: 'too-big' }
+    // A real server parses event ids as UUIDs (and answers them in lowercase).
+    const ids = proposed.map(p => p.id.toLowerCase())
+    if (ids.some(id => !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id))) return { kind: 'invalid', details: 'event id is not a UUID' }
+    const wrong: AppendOutcome = { kind: 'wrong', current }
+    const storedAt = (from: number): 'all' | 'some' | 'none' => {
+      let hit = 0
+      for (let i = 0; i < ids.length; i++) if (list[from + i]?.id === ids[i]) hit++
+      return hit === 0 ? 'none' : hit === ids.length ? 'all' : 'some'
+    }
+    const idempotent = (from: number): AppendOutcome => {
+      const lastRec = list[from + ids.length - 1]
+      return { kind: 'success', revision: lastRec.revision, position: lastRec.position }
+    }
+    if (expected.kind === 'revision' || expected.kind === 'no_stream') {
+      const want = expected.kind === 'no_stream' ? -1n : expected.revision
+      if (want !== current) {
+        if (want < current && ids.length && storedAt(Number(want + 1n)) === 'all') return idempotent(Number(want + 1n))
+        return wrong
+      }
+    } else {
+      if (expected.kind === 'stream_exists' && current < 0n) return wrong
+      const first = ids.length ? list.findIndex(r => r.id === ids[0]) : -1
+      if (first >= 0) return storedAt(first) === 'all' ? idempotent(first) : wrong
+    }
+    if (!proposed.length) return { kind: 'success', revision: current, position: null }
+    const written = log.write(name, proposed.map((p, i) => ({ ...p, id: ids[i] })))
+    const lastRec = written[written.length - 1]
+    return { kind: 'success', revision: lastRec.revision, position: lastRec.position }
+  }
+
+  /** Streams.Append (client-streaming, one append per call): what servers before 21.10 offer. */
   const append = (call: grpc.ServerReadableStream<AppendReq, AppendResp>, callback: grpc.sendUnaryData<AppendResp>): void => {
     let header: AppendReqOptions | undefined
     const proposed: ProposedMessage[] = []
@@ -327,91 +456,172 @@ export async function startEsdbStandIn(options: { port?: number } = {}): Promise
       if (hanging) return
       if (leaderElsewhere) return callback(notLeaderError())
       if (!header) return callback({ code: grpc.status.INVALID_ARGUMENT, details: 'options missing' })
-      const name = streamNameOf(header.getStreamIdentifier())
-      const list = log.streams.get(name) ?? []
-      const current = BigInt(list.length) - 1n // -1: no stream
       const E = pb.AppendReq.Options.ExpectedStreamRevisionCase
       const expectedCase = header.getExpectedStreamRevisionCase()
-      // A real server parses event ids as UUIDs (and answers them in lowercase).
-      const ids = proposed.map(p => (p.getId()?.getString() ?? '').toLowerCase())
-      if (ids.some(id => !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id))) {
-        return callback({ code: grpc.status.INVALID_ARGUMENT, details: 'event id is not a UUID' })
-      }
-
-      const wrong = (): void => {
-        const w = new AppendRespClass.WrongExpectedVersion()
-        if (current >= 0n) w.setCurrentRevision(current.toString())
-        else w.setCurrentNoStream(new shared.Empty())
-        if (expectedCase === E.REVISION) w.setExpectedRevision(header!.getRevision())
-        else if (expectedCase === E.NO_STREAM) w.setExpectedNoStream(new shared.Empty())
-        else if (expectedCase === E.STREAM_EXISTS) w.setExpectedStreamExists(new shared.Empty())
-        else w.setExpectedAny(new shared.Empty())
-        const resp = new AppendRespClass()
-        resp.setWrongExpectedVersion(w)
-        callback(null, resp)
-      }
-      const success = (revision: bigint, position: bigint | null): void => {
-        const s = new AppendRespClass.Success()
-        if (revision >= 0n) s.setCurrentRevision(revision.toString())
-        else s.setNoStream(new shared.Empty())
-        if (position === null) s.setNoPosition(new shared.Empty())
-        else {
-          const p = new AppendRespClass.Position()
-          p.setCommitPosition(position.toString())
-          p.setPreparePosition(position.toString())
-          s.setPosition(p)
+      const expected: Expected =
+        expectedCase === E.REVISION ? { kind: 'revision', revision: BigInt(header.getRevision()) }
+        : expectedCase === E.NO_STREAM ? { kind: 'no_stream' }
+        : expectedCase === E.STREAM_EXISTS ? { kind: 'stream_exists' }
+        : { kind: 'any' }
+      appends.unary++
+      const outcome = appendCore(streamNameOf(header.getStreamIdentifier()), expected, proposed.map(proposedOf))
+      switch (outcome.kind) {
+        case 'too-big': {
+          // As a real server: an RPC error whose trailers name the exception and the limit.
+          const metadata = new grpc.Metadata()
+          metadata.set('exception', 'maximum-append-size-exceeded')
+          metadata.set('maximum-append-size', String(maxAppendSize))
+          return callback({ code: grpc.status.INVALID_ARGUMENT, details: `Maximum Append Size of ${maxAppendSize} Exceeded.`, metadata })
         }
-        const resp = new AppendRespClass()
-        resp.setSuccess(s)
-        callback(null, resp)
-      }
-      // EventStoreDB's idempotency: the same ids already stored where this append would have put them.
-      const storedAt = (from: number): 'all' | 'some' | 'none' => {
-        let hit = 0
-        for (let i = 0; i < ids.length; i++) if (list[from + i]?.id === ids[i]) hit++
-        return hit === 0 ? 'none' : hit === ids.length ? 'all' : 'some'
-      }
-      const idempotent = (from: number): void => {
-        const lastRec = list[from + ids.length - 1]
-        success(lastRec.revision, lastRec.position)
-      }
-
-      if (expectedCase === E.REVISION || expectedCase === E.NO_STREAM) {
-        const expected = expectedCase === E.NO_STREAM ? -1n : BigInt(header.getRevision())
-        if (expected !== current) {
-          if (expected < current && ids.length && storedAt(Number(expected + 1n)) === 'all') return idempotent(Number(expected + 1n))
-          return wrong()
+        case 'invalid':
+          return callback({ code: grpc.status.INVALID_ARGUMENT, details: outcome.details })
+        case 'wrong': {
+          const w = new AppendRespClass.WrongExpectedVersion()
+          if (outcome.current >= 0n) w.setCurrentRevision(outcome.current.toString())
+          else w.setCurrentNoStream(new shared.Empty())
+          if (expected.kind === 'revision') w.setExpectedRevision(expected.revision.toString())
+          else if (expected.kind === 'no_stream') w.setExpectedNoStream(new shared.Empty())
+          else if (expected.kind === 'stream_exists') w.setExpectedStreamExists(new shared.Empty())
+          else w.setExpectedAny(new shared.Empty())
+          const resp = new AppendRespClass()
+          resp.setWrongExpectedVersion(w)
+          return callback(null, resp)
         }
-      } else {
-        if (expectedCase === E.STREAM_EXISTS && current < 0n) return wrong()
-        const first = ids.length ? list.findIndex(r => r.id === ids[0]) : -1
-        if (first >= 0) return storedAt(first) === 'all' ? idempotent(first) : wrong()
-      }
-      if (!proposed.length) return success(current, null)
-      const written = log.write(
-        name,
-        proposed.map((p, i) => {
-          const meta = p.getMetadataMap()
-          return {
-            id: ids[i],
-            type: meta.get('type') ?? '',
-            contentType: meta.get('content-type') ?? 'application/octet-stream',
-            data: p.getData_asU8(),
-            metadata: p.getCustomMetadata_asU8(),
+        case 'success': {
+          const ok = new AppendRespClass.Success()
+          if (outcome.revision >= 0n) ok.setCurrentRevision(outcome.revision.toString())
+          else ok.setNoStream(new shared.Empty())
+          if (outcome.position === null) ok.setNoPosition(new shared.Empty())
+          else {
+            const position = new AppendRespClass.Position()
+            position.setCommitPosition(outcome.position.toString())
+            position.setPreparePosition(outcome.position.toString())
+            ok.setPosition(position)
           }
-        }),
-      )
-      const lastRec = written[written.length - 1]
-      success(lastRec.revision, lastRec.position)
+          const resp = new AppendRespClass()
+          resp.setSuccess(ok)
+          return callback(null, resp)
+        }
+      }
     })
     call.on('error', () => {})
+  }
+
+  /**
+   * Streams.BatchAppend (bidirectional; EventStoreDB 21.10 and later, and what the client uses
+   * whenever the server advertises it): one long-lived call carries many appends, each a run of
+   * requests with one correlation id (the client splits a large append into several requests,
+   * the last marked final). Each append is answered once, after its final request, with the
+   * correlation id (structured, as a real server sends it) and the stream; a failure is a
+   * google.rpc.Status whose details pack the reason (WrongExpectedVersion,
+   * MaximumAppendSizeExceeded), while the call itself stays open for the next append.
+   */
+  const batchAppend = (call: grpc.ServerDuplexStream<BatchAppendReq, BatchAppendResp>): void => {
+    const pending = new Map<string, { options: BatchAppendReqOptions | undefined; proposed: Proposed[] }>()
+    liveBatchCalls.add(call)
+    const forget = () => liveBatchCalls.delete(call)
+    call.on('cancelled', forget)
+    call.on('close', forget)
+    call.on('error', forget)
+    call.on('end', () => {
+      forget()
+      call.end()
+    })
+    call.on('data', (req: BatchAppendReq) => {
+      const correlation = req.getCorrelationId()?.getString() ?? ''
+      const entry = pending.get(correlation) ?? { options: undefined, proposed: [] }
+      pending.set(correlation, entry)
+      if (req.hasOptions()) entry.options = req.getOptions()
+      for (const m of req.getProposedMessagesList()) entry.proposed.push(proposedOf(m))
+      if (!req.getIsFinal()) return
+      pending.delete(correlation)
+      if (hanging) return // never answered: the client's own timeout ends the wait
+      const options = entry.options
+      const resp = new batchPb.BatchAppendResp()
+      resp.setCorrelationId(structuredUuid(correlation))
+      if (options?.hasStreamIdentifier()) resp.setStreamIdentifier(options.getStreamIdentifier())
+      const fail = (code: number, message: string, detail?: { typeName: string; bytes: Uint8Array }) => {
+        const status = new statusPb.Status()
+        status.setCode(code)
+        status.setMessage(message)
+        if (detail) {
+          const any = new anyPb.Any()
+          any.pack(detail.bytes, detail.typeName)
+          status.setDetails(any)
+        }
+        resp.setError(status)
+        call.write(resp)
+      }
+      if (leaderElsewhere) {
+        // A follower ends the whole call with not-leader; the client fails every append waiting
+        // on it and reconnects to the leader it names.
+        pending.clear()
+        call.emit('error', notLeaderError())
+        return
+      }
+      if (!options) return fail(grpc.status.INVALID_ARGUMENT, 'options missing')
+      const deadline = options.getDeadline()
+      if (deadline && deadline.toDate().getTime() < Date.now()) {
+        return fail(grpc.status.DEADLINE_EXCEEDED, 'Timeout', { typeName: 'event_store.client.Timeout', bytes: new shared.Timeout().serializeBinary() })
+      }
+      const C = batchPb.BatchAppendReq.Options.ExpectedStreamPositionCase
+      const expectedCase = options.getExpectedStreamPositionCase()
+      const expected: Expected =
+        expectedCase === C.STREAM_POSITION ? { kind: 'revision', revision: BigInt(options.getStreamPosition()) }
+        : expectedCase === C.NO_STREAM ? { kind: 'no_stream' }
+        : expectedCase === C.STREAM_EXISTS ? { kind: 'stream_exists' }
+        : { kind: 'any' }
+      // The answer echoes the expected position, as a real server's does.
+      if (expectedCase === C.STREAM_POSITION) resp.setStreamPosition(options.getStreamPosition())
+      else if (expectedCase === C.NO_STREAM) resp.setNoStream(new emptyPb.Empty())
+      else if (expectedCase === C.STREAM_EXISTS) resp.setStreamExists(new emptyPb.Empty())
+      else resp.setAny(new emptyPb.Empty())
+      appends.batch++
+      const outcome = appendCore(streamNameOf(options.getStreamIdentifier()), expected, entry.proposed)
+      switch (outcome.kind) {
+        case 'too-big': {
+          const detail = new shared.MaximumAppendSizeExceeded()
+          detail.setMaxappendsize(maxAppendSize)
+          return fail(grpc.status.INVALID_ARGUMENT, `Maximum Append Size of ${maxAppendSize} Exceeded.`, {
+            typeName: 'event_store.client.MaximumAppendSizeExceeded',
+            bytes: detail.serializeBinary(),
+          })
+        }
+        case 'invalid':
+          return fail(grpc.status.INVALID_ARGUMENT, outcome.details)
+        case 'wrong': {
+          const w = new shared.WrongExpectedVersion()
+          if (outcome.current >= 0n) w.setCurrentStreamRevision(outcome.current.toString())
+          else w.setCurrentNoStream(new emptyPb.Empty())
+          if (expected.kind === 'revision') w.setExpectedStreamPosition(expected.revision.toString())
+          else if (expected.kind === 'no_stream') w.setExpectedNoStream(new emptyPb.Empty())
+          else if (expected.kind === 'stream_exists') w.setExpectedStreamExists(new emptyPb.Empty())
+          else w.setExpectedAny(new emptyPb.Empty())
+          return fail(grpc.status.FAILED_PRECONDITION, 'Wrong expected version', { typeName: 'event_store.client.WrongExpectedVersion', bytes: w.serializeBinary() })
+        }
+        case 'success': {
+          const ok = new batchPb.BatchAppendResp.Success()
+          if (outcome.revision >= 0n) ok.setCurrentRevision(outcome.revision.toString())
+          else ok.setNoStream(new emptyPb.Empty())
+          if (outcome.position === null) ok.setNoPosition(new emptyPb.Empty())
+          else {
+            const position = new shared.AllStreamPosition()
+            position.setCommitPosition(outcome.position.toString())
+            position.setPreparePosition(outcome.position.toString())
+            ok.setPosition(position)
+          }
+          resp.setSuccess(ok)
+          call.write(resp)
+        }
+      }
+    })
   }
 
   const getSupportedMethods = (_call: unknown, callback: grpc.sendUnaryData<import('@eventstore/db-client/generated/serverfeatures_pb.js').SupportedMethods>): void => {
     const methods = new featuresPb.SupportedMethods()
     methods.setEventStoreServerVersion('0.0.0-test-stand-in')
     methods.setMethodsList(
-      ['read', 'append'].map(name => {
+      [...['read', 'append'], ...(batchAppendOn ? ['batchappend'] : [])].map(name => {
         const m = new featuresPb.SupportedMethod()
         m.setServiceName('event_store.client.streams.streams')
         m.setMethodName(name)
@@ -426,7 +636,7 @@ export async function startEsdbStandIn(options: { port?: number } = {}): Promise
   async function listen(wanted: number): Promise<number> {
     for (let attempt = 0; ; attempt++) {
       const s = new grpc.Server()
-      s.addService(streamsGrpc.StreamsService, { read, append } as unknown as grpc.UntypedServiceImplementation)
+      s.addService(streamsGrpc.StreamsService, { read, append, ...(batchAppendOn ? { batchAppend } : {}) } as unknown as grpc.UntypedServiceImplementation)
       s.addService(featuresGrpc.ServerFeaturesService, { getSupportedMethods } as unknown as grpc.UntypedServiceImplementation)
       try {
         const bound = await new Promise<number>((resolve, reject) =>
@@ -451,6 +661,8 @@ export async function startEsdbStandIn(options: { port?: number } = {}): Promise
       if (!s) return
       for (const call of liveCalls) call.destroy(new Error('stand-in stopped'))
       liveCalls.clear()
+      for (const call of liveBatchCalls) call.destroy(new Error('stand-in stopped'))
+      liveBatchCalls.clear()
       s.forceShutdown()
       await new Promise(r => setImmediate(r))
     },
@@ -465,6 +677,7 @@ export async function startEsdbStandIn(options: { port?: number } = {}): Promise
     notLeader(on: boolean) {
       leaderElsewhere = on
     },
+    appends,
     get eventCount() {
       return log.all.length
     },
