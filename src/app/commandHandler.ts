@@ -13,7 +13,7 @@ import { fromStored } from '../projections/recordedEvent.js'
 import { VersionConflictError, type AppendResult, type EventStore, type IdempotencyRecord, type NewEvent } from '../store/eventStore.js'
 import type { Clock } from './clock.js'
 import { ContentionError, PreconditionFailedError } from './errors.js'
-import { derivedId, newId } from './ids.js'
+import { newId } from './ids.js'
 
 export interface CommandOutcome {
   planId: string
@@ -106,8 +106,10 @@ export class CommandHandler {
       const decided = decideAll(commands, entry.state, ctx)
       const { tokenId, role, label } = options.principal
       const metadata = { actor: { tokenId, role, label }, ...(options.metadata ?? {}) }
-      const events: NewEvent[] = decided.map((e, i) => ({
-        id: options.idempotency ? derivedId('idempotency', options.idempotency.key, String(i)) : newId(),
+      const events: NewEvent[] = decided.map(e => ({
+        // Random, also under an Idempotency-Key: an id derived from a key could meet the events of
+        // an earlier use of that key once its record is pruned. Stores recognise a retry by the key.
+        id: newId(),
         type: e.type,
         schemaVersion: PLAN_EVENT_VERSIONS[e.type],
         data: e.data as unknown as Record<string, unknown>,

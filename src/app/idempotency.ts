@@ -2,7 +2,7 @@
 // per key, the lookup of a stored answer and storing the first answer with the events (the
 // command handler passes the record to the store's append). The HTTP layer only maps headers
 // to a request here and the outcome back to a reply.
-import { KeyedLock } from '../concurrency/keyedLock.js'
+import { KeyedLock } from '../shared/keyedLock.js'
 import { IdempotencyKeyTakenError, type EventStore } from '../store/eventStore.js'
 import { canonicalJson } from '../store/hashChain.js'
 import { sha256Hex } from './ids.js'

@@ -89,7 +89,7 @@ export interface SubscribeOptions {
 }
 
 export interface EventStore {
-  /** Appends all events or none. Throws VersionConflictError, IdempotencyKeyTakenError, StoreUnavailableError. */
+  /** Appends all events or none. Throws VersionConflictError, IdempotencyKeyTakenError, DuplicateEventError, AppendTooLargeError, StoreUnavailableError. */
   append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult>
   /** Events of one stream in version order; [] for a stream that does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>
@@ -136,6 +136,17 @@ export class CorruptEventError extends Error {
   constructor(readonly streamId: string, readonly version: number, readonly position: number, detail: string) {
     super(`event ${version} of stream ${streamId} cannot be read: ${detail}`)
     this.name = 'CorruptEventError'
+  }
+}
+
+/**
+ * The append is larger than the store takes in one atomic write (EventStoreDB's maximum append
+ * size). Nothing was written; retrying cannot help.
+ */
+export class AppendTooLargeError extends Error {
+  constructor(readonly size: number, readonly limit: number) {
+    super(`an append of about ${size} bytes exceeds the store's limit of ${limit} bytes`)
+    this.name = 'AppendTooLargeError'
   }
 }
 

@@ -26,8 +26,9 @@ export interface PreparedAppend {
   idempotency?: { key: string; fingerprint: string; response: unknown; responseJson: string }
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
+/** A JSON object: not null, not an array, not binary. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array)
 }
 
 /**

@@ -122,13 +122,15 @@ for (const mode of APPEND_MODES) t.test(`EventStoreDB adapter on the stand-in, $
     t.equal(await store.streamVersion('plan-dup'), 2)
   })
 
-  t.test('a second store instance sees ids written by the first (index from $all)', async t => {
+  t.test('a second store instance recognises a retry of what the first wrote (no index of $all)', async t => {
     const other = await openEsdbEventStore(standIn.url, { streamPrefix: prefix, timeoutMs: 2_000 })
     t.teardown(() => other.close())
-    const a = ev()
-    await store.append('plan-x1', [a], { expectedVersion: 0 })
-    await t.rejects(other.append('plan-x2', [a], { expectedVersion: 0 }), DuplicateEventError)
-    t.equal((await other.append('plan-x1', [a], { expectedVersion: 'any' })).duplicate, true)
+    const [a, b] = [ev(), ev()]
+    const first = await store.append('plan-x1', [a, b], { expectedVersion: 0 })
+    t.match(await other.append('plan-x1', [a, b], { expectedVersion: 'any' }), { duplicate: true, version: 2, position: first.position }, "a retry through the other instance: the stream's ids are read before its first append")
+    t.match(await other.append('plan-x1', [a, b], { expectedVersion: 0 }), { duplicate: true }, 'at the original expected version too')
+    await t.rejects(other.append('plan-x1', [b, a], { expectedVersion: 'any' }), DuplicateEventError, 'another order')
+    t.equal(await store.streamVersion('plan-x1'), 2, 'nothing written twice')
   })
 
   t.test('idempotency records: stored with the first event, pointer stream, key taken', async t => {
@@ -153,6 +155,16 @@ for (const mode of APPEND_MODES) t.test(`EventStoreDB adapter on the stand-in, $
     const retry = await store.append('plan-crash', [lost], { expectedVersion: 0, idempotency: { key: key2, fingerprint: 'fpc', response: { replay: 2 } } })
     t.equal(retry.duplicate, true, 'the retried append (same ids) is a duplicate')
     t.strictSame(await store.findIdempotency(key2), { key: key2, fingerprint: 'fpc', response: { replay: 1 } }, 'and the pointer is repaired from the stored record')
+    // The same crash, then the request is run again and decides new events (new ids): the key is
+    // found in the stream's recent appends, so the append is refused and the pointer repaired.
+    const key3 = `key-${randomUUID()}`
+    const crashed = ev('Crashed')
+    await raw.appendToStream(`${prefix}plan-crash-3`, [
+      jsonEvent({ id: crashed.id, type: 'Crashed', data: {}, metadata: { ...crashed.metadata, gridledger: { v: 1, schemaVersion: 2, recordedAt: new Date().toISOString(), hash: 'h', prevHash: '0'.repeat(64), idempotency: { key: key3, fingerprint: 'fp3', response: { first: true } } } } }),
+    ], { expectedRevision: NO_STREAM })
+    await t.rejects(store.append('plan-crash-3', [ev('Again')], { expectedVersion: 1, idempotency: { key: key3, fingerprint: 'fp3', response: { first: false } } }), IdempotencyKeyTakenError, 're-run with new ids: the key is taken')
+    t.equal(await store.streamVersion('plan-crash-3'), 1, 'nothing recorded twice')
+    t.strictSame(await store.findIdempotency(key3), { key: key3, fingerprint: 'fp3', response: { first: true } }, 'the stored answer is found again')
   })
 
   t.test('another writer between read and append: conflict or retry', async t => {
