@@ -5,7 +5,7 @@ import fp from 'fastify-plugin'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { DomainError, ValidationError, type FieldError } from '../../../domain/errors.js'
 import { ContentionError, PreconditionFailedError, UnconfirmedError } from '../../../app/errors.js'
-import { StoreUnavailableError, VersionConflictError } from '../../../store/eventStore.js'
+import { AppendTooLargeError, DuplicateEventError, StoreUnavailableError, VersionConflictError } from '../../../store/eventStore.js'
 import { problem, sendProblem } from '../../problem.js'
 
 const DOMAIN_STATUS = { validation: 400, not_found: 404, conflict: 409, forbidden: 403 } as const
@@ -49,6 +49,14 @@ async function errors(app: FastifyInstance): Promise<void> {
       request.log.warn({ err: error }, 'could not confirm')
       reply.header('Retry-After', '1')
       return sendProblem(reply, problem(503, error.message))
+    }
+    if (error instanceof AppendTooLargeError) {
+      // Refused whole before anything was written; a retry cannot help, a smaller request can.
+      return sendProblem(reply, problem(413, `This request would record about ${error.size} bytes of events at once; the event store takes at most ${error.limit} bytes in one atomic write. Nothing was recorded: split the document, or raise the store's limit (EVENTSTORE_MAX_APPEND_SIZE).`))
+    }
+    if (error instanceof DuplicateEventError) {
+      request.log.warn({ err: error }, 'duplicate event id')
+      return sendProblem(reply, problem(409, 'These events are already recorded elsewhere; nothing was recorded.'))
     }
     if (error instanceof StoreUnavailableError) {
       request.log.warn({ err: error }, 'store unavailable')
