@@ -3,6 +3,8 @@
 //
 //   npm run bench                                  everything, writes BENCHMARKS.md
 //   npm run bench -- --only=appends,rebuild        a subset (written to BENCHMARKS.md only with --out=FILE)
+//   npm run bench -- --only=esdbopen --merge       a subset whose rows and notes replace (or join) their
+//                                                  own marked section of BENCHMARKS.md; the rest stays
 //   BENCH_PROFILE=http-ours,rebuild npm run bench  also write .cpuprofile files to bench/profiles/
 //                                                  (names: appends-ours, peer, http-ours, rebuild, asof-large, or all)
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
@@ -23,6 +25,7 @@ const BENCHES: Bench[] = [
   { key: 'rebuild', file: 'rebuild.ts', title: 'projection rebuild' },
   { key: 'asof', file: 'asOfRead.ts', title: 'as-of read, 1M vs 10k events' },
   { key: 'import', file: 'importSeeds.ts', title: 'import of the seed documents' },
+  { key: 'esdbopen', file: 'esdbOpen.ts', title: 'EventStoreDB adapter open, 1M vs 10k events (stand-in)' },
 ]
 
 function fsyncProbe(): number {
@@ -126,11 +129,53 @@ async function main(): Promise<void> {
     '</details>',
     '',
   ].join('\n')
+  if (only && process.argv.includes('--merge')) {
+    mergeInto(join(ROOT, 'BENCHMARKS.md'), selected, rows, { command, started, finished, before, tableText })
+    return
+  }
   const out = arg('out') ?? (only ? null : join(ROOT, 'BENCHMARKS.md'))
   if (out) {
     writeFileSync(out, md)
     log(`wrote ${out}`)
   } else log('subset run: BENCHMARKS.md left as it was (use --out=FILE to write one)')
+}
+
+/**
+ * A subset run's results into BENCHMARKS.md: one section per run, between markers naming its
+ * benchmarks, replaced by the next such run of the same benchmarks; a full run rewrites the file.
+ */
+function mergeInto(
+  path: string,
+  selected: Bench[],
+  rows: BenchRow[],
+  run: { command: string; started: Date; finished: Date; before: ReturnType<typeof machine>; tableText: string },
+): void {
+  const id = selected.map(b => b.key).join(',')
+  const begin = `<!-- subset run: ${id} -->`
+  const end = `<!-- /subset run: ${id} -->`
+  const section = [
+    begin,
+    `## Subset run: ${selected.map(b => b.title).join('; ')}`,
+    '',
+    `Written by \`${run.command}\` on ${run.started.toISOString()} (${fmt((run.finished.getTime() - run.started.getTime()) / 1000)} s); ${run.before.cpu}, ${run.before.cores} cores, load average ${run.before.loadAverage}. Its rows are not in the table above until the next full run.`,
+    '',
+    run.tableText,
+    '',
+    ...rows.flatMap(r => [`### ${r.measure}`, '', ...r.notes.map(n => `- ${n}`), '']),
+    end,
+  ].join('\n')
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n'
+  const at = text.indexOf(begin)
+  const stop = text.indexOf(end)
+  let merged: string
+  if (at >= 0 && stop > at) merged = text.slice(0, at) + section + text.slice(stop + end.length)
+  else {
+    // Before the machine-written tail (time per benchmark, raw figures), after the notes and analysis.
+    const tail = text.indexOf('## Time per benchmark')
+    merged = tail >= 0 ? `${text.slice(0, tail)}${section}\n\n${text.slice(tail)}` : `${text.trimEnd()}\n\n${section}\n`
+  }
+  writeFileSync(path, merged)
+  log(`merged into ${path}`)
 }
 
 await main()

@@ -102,6 +102,8 @@ export interface EsdbStandIn {
   readonly eventCount: number
   /** Writes one system event to $stats-…, as a real server does now and then. */
   writeSystemEvent(): void
+  /** Writes events straight into the log, as if appended earlier (benchmarks fill it with a large history this way). */
+  seed(stream: string, events: { id: string; type: string; data: Uint8Array; metadata: Uint8Array }[]): void
 }
 
 /** EventStoreDB's default maximum append size (EVENTSTORE_MAX_APPEND_SIZE): 1 MiB. */
@@ -683,6 +685,9 @@ export async function startEsdbStandIn(options: EsdbStandInOptions = {}): Promis
     },
     writeSystemEvent() {
       log.systemEvent()
+    },
+    seed(stream, events) {
+      log.write(stream, events.map(e => ({ ...e, contentType: 'application/json' })))
     },
   }
 }
