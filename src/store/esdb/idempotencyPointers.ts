@@ -27,6 +27,8 @@ export interface PointerState {
   record: IdempotencyRecord | null
   /** Revision of the pointer stream's last event (null: no stream): the next pointer is expected after it. */
   revision: bigint | null
+  /** The first event id of the append the live record belongs to. */
+  firstEventId?: string
 }
 
 /** Where the events of an append that carried a record are. */
@@ -60,7 +62,8 @@ export class IdempotencyPointers {
     const data = event.data
     const live = now - event.created.getTime() < this.retentionMs
     const record = live && isPlainObject(data) && data.key === key ? { key, fingerprint: String(data.fingerprint), response: data.response === undefined ? null : data.response } : null
-    return { record, revision: event.revision }
+    const ids = isPlainObject(data) && Array.isArray(data.eventIds) ? data.eventIds : []
+    return { record, revision: event.revision, ...(typeof ids[0] === 'string' ? { firstEventId: ids[0] } : {}) }
   }
 
   /** Writes the key's pointer after `state`; IdempotencyKeyTakenError when someone else wrote one first. */
@@ -83,6 +86,8 @@ export class IdempotencyPointers {
       if (!(error instanceof WrongExpectedVersionError)) throw unavailable(error, 'append idempotency key')
       // Written meanwhile: taken, unless what is there now has expired too (hidden by $maxAge).
       const now = await this.read(record.key)
+      // Another instance may have written our own pointer (it found our record in the stream).
+      if (now.record && target.eventIds.length > 0 && now.firstEventId === target.eventIds[0]) return
       if (now.record || now.revision === state.revision) throw new IdempotencyKeyTakenError(record.key)
       return this.write(record, target, now)
     } finally {
