@@ -14,6 +14,8 @@ const Env = z.object({
     })
     .optional(),
   GRIDLEDGER_RATE_LIMIT: z.coerce.number().int().min(0).default(6000),
+  /** Hours an Idempotency-Key's answer is kept (the contract promises at least 24). */
+  GRIDLEDGER_IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().min(24, 'must be at least 24 (the API promises a day)').default(24),
   /** Scheduled backups of the SQLite store go here (off when unset). */
   GRIDLEDGER_BACKUP_DIR: z.string().min(1).optional(),
   /** How often: 90s, 15m, 6h, 1d. */

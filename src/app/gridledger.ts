@@ -29,6 +29,8 @@ export interface GridLedger {
 }
 
 export interface OpenOptions {
+  /** How long an Idempotency-Key's answer is kept (at least 24 h, the default); records are pruned hourly after it. */
+  idempotencyRetentionMs?: number
   /** GRIDLEDGER_STORE syntax: sqlite:<path>, memory:, esdb://… */
   store: string
   /** May a store that does not exist be created (serve, import)? Default false: see openStore. */
@@ -52,7 +54,7 @@ export function readModelsFor(store: EventStore): ReadModelStore {
 }
 
 export async function openGridLedger(options: OpenOptions): Promise<GridLedger> {
-  const store = await openStore(options.store, { create: options.createStore, onCreate: options.onStoreCreated, observer: options.storeObserver })
+  const store = await openStore(options.store, { create: options.createStore, onCreate: options.onStoreCreated, observer: options.storeObserver, idempotencyRetentionMs: options.idempotencyRetentionMs })
   return assembleGridLedger(store, options)
 }
 
@@ -72,17 +74,20 @@ export async function assembleGridLedger(store: EventStore, options: Omit<OpenOp
   })
   // Tokens must be known before the first request is authenticated.
   await projections.waitFor(await store.headPosition(), 60_000)
+  const idempotency = new IdempotencyService(store, { retentionMs: options.idempotencyRetentionMs, clock })
+  idempotency.startPruning()
   return {
     store,
     readModels,
     projections,
     commands,
-    idempotency: new IdempotencyService(store),
+    idempotency,
     tokens,
     plans: new PlanQueries(store, readModels, projections, clock),
     imports: new ImportService(store, commands, clock),
     clock,
     async close() {
+      idempotency.stopPruning()
       await projections.close()
       await store.close()
     },

@@ -3,7 +3,8 @@
 // command handler passes the record to the store's append). The HTTP layer only maps headers
 // to a request here and the outcome back to a reply.
 import { KeyedLock } from '../shared/keyedLock.js'
-import { IdempotencyKeyTakenError, type EventStore } from '../store/eventStore.js'
+import { IDEMPOTENCY_MIN_RETENTION_MS, IdempotencyKeyTakenError, type EventStore } from '../store/eventStore.js'
+import type { Clock } from './clock.js'
 import { canonicalJson } from '../store/hashChain.js'
 import { sha256Hex } from './ids.js'
 
@@ -34,11 +35,47 @@ export type IdempotentOutcome<A> =
   /** The key was first used with another request. */
   | { kind: 'reused' }
 
+/** How often expired records are pruned. */
+const PRUNE_EVERY_MS = 60 * 60 * 1000
+
 export class IdempotencyService {
   /** One request per key at a time in this process; across processes the store refuses a second record. */
   private readonly room = new KeyedLock()
+  /** How long a key's answer is kept: at least 24 hours, the API's promise. */
+  readonly retentionMs: number
+  private readonly clock: Clock
+  private pruner: NodeJS.Timeout | null = null
 
-  constructor(private readonly store: Pick<EventStore, 'findIdempotency'>) {}
+  constructor(
+    private readonly store: Pick<EventStore, 'findIdempotency' | 'pruneIdempotency'>,
+    options: { retentionMs?: number; clock?: Clock } = {},
+  ) {
+    this.retentionMs = Math.max(IDEMPOTENCY_MIN_RETENTION_MS, options.retentionMs ?? 0)
+    this.clock = options.clock ?? (() => new Date())
+  }
+
+  /**
+   * Deletes the records older than the retention period. Event ids never derive from a key, so
+   * a key used again after its record went records new events, never meets the old ones.
+   */
+  prune(): Promise<number> {
+    const now = this.clock()
+    return this.store.pruneIdempotency(new Date(now.getTime() - this.retentionMs), now)
+  }
+
+  /** Prunes now and then every hour until stopPruning (a failed prune waits for the next). */
+  startPruning(everyMs = PRUNE_EVERY_MS): void {
+    if (this.pruner) return
+    const run = () => void this.prune().catch(() => undefined)
+    run()
+    this.pruner = setInterval(run, everyMs)
+    this.pruner.unref()
+  }
+
+  stopPruning(): void {
+    if (this.pruner) clearInterval(this.pruner)
+    this.pruner = null
+  }
 
   claimOf(request: IdempotentRequest): IdempotencyClaim {
     return {

@@ -45,6 +45,7 @@ import { KeyedLock } from '../shared/keyedLock.js'
 import {
   AppendTooLargeError,
   DuplicateEventError,
+  IDEMPOTENCY_MIN_RETENTION_MS,
   IdempotencyKeyTakenError,
   StoreUnavailableError,
   VersionConflictError,
@@ -72,8 +73,6 @@ import { EsdbSubscription } from './esdb/subscription.js'
 export { DEFAULT_STREAM_PREFIX, METADATA_KEY }
 
 const MAX_APPEND_ATTEMPTS = 10
-/** Idempotency records are kept at least this long (the API's promise). */
-export const MIN_IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000
 
 export interface EsdbEventStoreOptions {
   /** Prefix of our streams in EventStoreDB (default `gridledger-`). */
@@ -84,6 +83,8 @@ export interface EsdbEventStoreOptions {
   idempotencyRetentionMs?: number
   /** How many streams' event ids an instance keeps to recognise retries (default 1000). */
   knownStreams?: number
+  /** The clock that ages idempotency records (tests move it on). */
+  now?: () => number
 }
 
 export interface EsdbEventStore extends EventStore {
@@ -112,6 +113,7 @@ class EsdbStore implements EsdbEventStore {
   private readonly pointers: IdempotencyPointers
   private readonly retentionMs: number
   private readonly known: KnownStreams
+  private readonly now: () => number
   private closed = false
   private closing: Promise<void> | null = null
   private readonly inflight = new Set<Promise<unknown>>()
@@ -123,11 +125,12 @@ class EsdbStore implements EsdbEventStore {
     this.mapping = new EsdbMapping(options.streamPrefix ?? DEFAULT_STREAM_PREFIX)
     this.streamPrefix = this.mapping.streamPrefix
     this.timeoutMs = options.timeoutMs ?? 5_000
-    this.retentionMs = Math.max(MIN_IDEMPOTENCY_RETENTION_MS, options.idempotencyRetentionMs ?? 0)
+    this.retentionMs = Math.max(IDEMPOTENCY_MIN_RETENTION_MS, options.idempotencyRetentionMs ?? 0)
     this.known = new KnownStreams(options.knownStreams)
+    this.now = options.now ?? Date.now
     this.client = EventStoreDBClient.connectionString(connectionString)
     this.reader = new AllReader(this.client, this.mapping, this.timeoutMs)
-    this.pointers = new IdempotencyPointers(this.client, this.mapping, this.timeoutMs, this.retentionMs, (stream, events, expected) => this.appendRaw(stream, events, expected))
+    this.pointers = new IdempotencyPointers(this.client, this.mapping, this.timeoutMs, this.retentionMs, this.now, (stream, events, expected) => this.appendRaw(stream, events, expected))
   }
 
   // ------------------------------------------------------------------------------------------
@@ -255,7 +258,7 @@ class EsdbStore implements EsdbEventStore {
       // The append answers with the last event's position; a multi-event append is read back for the others.
       const written: Decoded[] =
         p.events.length === 1
-          ? [{ stored: { ...p.events[0].event, streamId, version: version + 1, position, hash: encoded.hashes[0], prevHash: encoded.metadata[0].prevHash }, idempotency: encoded.metadata[0].idempotency }]
+          ? [{ stored: { ...p.events[0].event, streamId, version: version + 1, position, hash: encoded.hashes[0], prevHash: encoded.metadata[0].prevHash }, idempotency: encoded.metadata[0].idempotency, created: this.now() }]
           : await this.readDecoded(streamId, { fromVersion: version + 1, limit: p.events.length })
       if (written.length !== p.events.length || written.some((d, i) => d.stored.id !== p.events[i].event.id)) {
         throw new StoreUnavailableError(`EventStoreDB append to ${streamId}: the appended events could not be read back`)
@@ -297,7 +300,7 @@ class EsdbStore implements EsdbEventStore {
    */
   private async refuseKeyUsedIn(known: KnownStream, key: string): Promise<void> {
     const used = known.keys.get(key)
-    if (!used || Date.now() - Date.parse(used.recordedAt) >= this.retentionMs) return
+    if (!used || this.now() - used.createdAt >= this.retentionMs) return
     const events = await this.readDecoded(known.streamId, { fromVersion: used.version, limit: 1 })
     await this.repairPointer(used.record, events)
     throw new IdempotencyKeyTakenError(key)

@@ -41,6 +41,9 @@ export interface IdempotencyRecord {
   response: unknown
 }
 
+/** Idempotency records answer for at least this long (the API's promise); longer is configurable. */
+export const IDEMPOTENCY_MIN_RETENTION_MS = 24 * 60 * 60 * 1000
+
 export interface AppendOptions {
   expectedVersion: ExpectedVersion
   /** Stored in the same transaction as the events; a key already stored fails with IdempotencyKeyTakenError. */
@@ -104,6 +107,12 @@ export interface EventStore {
   findIdempotency(key: string): Promise<IdempotencyRecord | null>
   /** How many idempotency records the store keeps (for metrics); absent where counting is not cheap. */
   idempotencyRecordCount?(): Promise<number>
+  /**
+   * Deletes idempotency records stored before `olderThan`, never one younger than 24 hours (the
+   * API's promise); `now` is for tests. Returns how many went (an adapter whose store expires
+   * records by itself returns 0).
+   */
+  pruneIdempotency(olderThan: Date, now?: Date): Promise<number>
   /** Resolves when the store answers; throws StoreUnavailableError otherwise. */
   ping(): Promise<void>
   close(): Promise<void>

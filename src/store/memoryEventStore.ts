@@ -4,6 +4,7 @@
 // a reader can never mutate what is stored and values round-trip exactly as they would there.
 import { startCatchUpSubscription, SubscriberHub } from './catchUpSubscription.js'
 import {
+  IDEMPOTENCY_MIN_RETENTION_MS,
   IdempotencyKeyTakenError,
   StoreUnavailableError,
   VersionConflictError,
@@ -58,7 +59,7 @@ export function createMemoryEventStore(): MemoryEventStore {
   const all: Row[] = []
   const streams = new Map<string, Row[]>()
   const byId = new Map<string, Row>()
-  const idempotency = new Map<string, { fingerprint: string; responseJson: string }>()
+  const idempotency = new Map<string, { fingerprint: string; responseJson: string; createdAt: number }>()
   const hub = new SubscriberHub()
   const stats = { commits: 0, appends: 0 }
   let closed = false
@@ -84,7 +85,7 @@ export function createMemoryEventStore(): MemoryEventStore {
     const actual = head?.version ?? 0
     if (p.expectedVersion !== 'any' && p.expectedVersion !== actual) throw new VersionConflictError(p.streamId, p.expectedVersion, actual)
     if (p.events.length === 0) {
-      if (p.idempotency) idempotency.set(p.idempotency.key, { fingerprint: p.idempotency.fingerprint, responseJson: p.idempotency.responseJson })
+      if (p.idempotency) idempotency.set(p.idempotency.key, { fingerprint: p.idempotency.fingerprint, responseJson: p.idempotency.responseJson, createdAt: Date.now() })
       return { streamId: p.streamId, version: actual, position: head?.position ?? 0, events: [], duplicate: false }
     }
     let prevHash = head?.hash ?? GENESIS_HASH
@@ -106,7 +107,7 @@ export function createMemoryEventStore(): MemoryEventStore {
       byId.set(r.id, r)
     }
     streams.set(p.streamId, stream)
-    if (p.idempotency) idempotency.set(p.idempotency.key, { fingerprint: p.idempotency.fingerprint, responseJson: p.idempotency.responseJson })
+    if (p.idempotency) idempotency.set(p.idempotency.key, { fingerprint: p.idempotency.fingerprint, responseJson: p.idempotency.responseJson, createdAt: Date.now() })
     stats.commits++
     const last = rows[rows.length - 1]
     return { streamId: p.streamId, version: last.version, position: last.position, events: rows.map(toStored), duplicate: false }
@@ -154,6 +155,18 @@ export function createMemoryEventStore(): MemoryEventStore {
     async idempotencyRecordCount() {
       ensureOpen()
       return idempotency.size
+    },
+    async pruneIdempotency(olderThan, now = new Date()) {
+      ensureOpen()
+      const cutoff = Math.min(olderThan.getTime(), now.getTime() - IDEMPOTENCY_MIN_RETENTION_MS)
+      let pruned = 0
+      for (const [key, r] of idempotency) {
+        if (r.createdAt < cutoff) {
+          idempotency.delete(key)
+          pruned++
+        }
+      }
+      return pruned
     },
     async ping() {
       ensureOpen()

@@ -12,7 +12,7 @@ export const STORE_URL_FORMS = ['memory:', 'sqlite:<path> (e.g. sqlite:./data/gr
 const ESDB_SCHEMES = ['esdb://', 'esdb+discover://', 'kurrentdb://', 'kurrentdb+discover://']
 
 interface EsdbModule {
-  openEsdbEventStore(url: string): Promise<EventStore> | EventStore
+  openEsdbEventStore(url: string, options?: { idempotencyRetentionMs?: number }): Promise<EventStore> | EventStore
 }
 
 export interface OpenStoreOptions {
@@ -22,6 +22,8 @@ export interface OpenStoreOptions {
    * report on it as if it were the real one. Default false.
    */
   create?: boolean
+  /** How long idempotency records answer (EventStoreDB expires them by itself after it). */
+  idempotencyRetentionMs?: number
   /** Told when a new, empty store was created (so the caller can say so in its log). */
   onCreate?(location: string): void
   /** Told of the SQLite store's group commits and syncs (metrics). */
@@ -64,7 +66,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
       }
       throw error
     }
-    return await mod.openEsdbEventStore(value)
+    return await mod.openEsdbEventStore(value, options.idempotencyRetentionMs === undefined ? {} : { idempotencyRetentionMs: options.idempotencyRetentionMs })
   }
   throw new Error(`Unsupported GRIDLEDGER_STORE "${url}". Accepted forms: ${STORE_URL_FORMS.join('; ')}`)
 }

@@ -24,6 +24,7 @@ import { dirname, resolve } from 'node:path'
 import {
   CorruptEventError,
   DuplicateEventError,
+  IDEMPOTENCY_MIN_RETENTION_MS,
   IdempotencyKeyTakenError,
   StoreUnavailableError,
   VersionConflictError,
@@ -115,8 +116,6 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ]
 
-/** Idempotency records are kept at least this long, whatever pruneIdempotency is asked. */
-export const IDEMPOTENCY_MIN_RETENTION_MS = 24 * 60 * 60 * 1000
 
 /**
  * Most appends written in one transaction by default. Smaller batches let one commit's sync
@@ -671,7 +670,7 @@ export class SqliteEventStore implements EventStore {
    * Deletes idempotency records created before `olderThan`, but never one younger than 24 hours
    * (the cut-off is clamped). Returns how many were deleted.
    */
-  pruneIdempotency(olderThan: Date, now: Date = new Date()): number {
+  async pruneIdempotency(olderThan: Date, now: Date = new Date()): Promise<number> {
     const limit = now.getTime() - IDEMPOTENCY_MIN_RETENTION_MS
     const cutoff = new Date(Math.min(olderThan.getTime(), limit)).toISOString()
     return this.stmt.idempotencyPrune.run(cutoff).changes

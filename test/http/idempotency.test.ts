@@ -51,15 +51,49 @@ function networkLikeLookups(store: EventStore): EventStore {
   })
 }
 
-const stores: { name: string; open(t: Test): Promise<EventStore> }[] = [
-  { name: 'memory, lookups as slow as a network', open: async () => networkLikeLookups(createMemoryEventStore()) },
-  { name: 'sqlite', open: async () => (await import('../../src/store/sqliteEventStore.js')).openSqliteEventStore(':memory:') },
+const DAY_AND_HOUR = 25 * 60 * 60 * 1000
+
+/** Prunes a store's idempotency records as its pruning would a day and an hour from now. */
+const pruneAsTomorrow = (store: EventStore) => async () => {
+  const later = new Date(Date.now() + DAY_AND_HOUR)
+  await store.pruneIdempotency(new Date(later.getTime() - 24 * 60 * 60 * 1000), later)
+}
+
+interface OpenedStore {
+  store: EventStore
+  /** Lets every idempotency record stored so far pass its retention period (pruned or expired). */
+  expire(): Promise<void>
+}
+
+const stores: { name: string; open(t: Test): Promise<OpenedStore> }[] = [
+  {
+    name: 'memory, lookups as slow as a network',
+    open: async () => {
+      const store = networkLikeLookups(createMemoryEventStore())
+      return { store, expire: pruneAsTomorrow(store) }
+    },
+  },
+  {
+    name: 'sqlite',
+    open: async () => {
+      const store = (await import('../../src/store/sqliteEventStore.js')).openSqliteEventStore(':memory:')
+      return { store, expire: pruneAsTomorrow(store) }
+    },
+  },
   ...APPEND_MODES.map(mode => ({
     name: `EventStoreDB stand-in, ${mode.name}`,
-    async open(t: Test) {
+    async open(t: Test): Promise<OpenedStore> {
       const standIn = await startEsdbStandIn({ batchAppend: mode.batchAppend })
       t.teardown(() => standIn.stop())
-      return openEsdbEventStore(standIn.url, { streamPrefix: `gl-${randomUUID().slice(0, 8)}-` })
+      // EventStoreDB expires records by their age (the server then scavenges them): move the
+      // server's clock and the adapter's on together.
+      let offset = 0
+      const store = await openEsdbEventStore(standIn.url, { streamPrefix: `gl-${randomUUID().slice(0, 8)}-`, now: () => Date.now() + offset })
+      const expire = async () => {
+        offset += DAY_AND_HOUR
+        standIn.advanceClock(DAY_AND_HOUR)
+      }
+      return { store, expire }
     },
   })),
 ]
@@ -67,7 +101,8 @@ const stores: { name: string; open(t: Test): Promise<EventStore> }[] = [
 for (const { name, open } of stores) {
   t.test(name, async t => {
     const hooks: Hooks = {}
-    const h = await startHarness({ eventStore: watched(await open(t), hooks) })
+    const opened = await open(t)
+    const h = await startHarness({ eventStore: watched(opened.store, hooks) })
     t.teardown(() => h.close())
     const f = await seedPlan(h)
     const url = `/v1/plans/${f.planId}/actions/${f.actionId}/progress`
@@ -92,6 +127,25 @@ for (const { name, open } of stores) {
       const theirs = await send('k-1', 'once', other)
       t.equal(theirs.headers['idempotent-replayed'], undefined, "another token's identical key is its own key")
       t.not(theirs.json().eventId, first.json().eventId)
+    })
+
+    t.test('a key used again after its record was pruned records new events: never a false duplicate, a 409 or a 500', async t => {
+      const count = async () =>
+        (await h.request({ method: 'GET', url: `/v1/plans/${f.planId}/history?actionId=${f.actionId}&limit=1000` })).json().items.filter((e: { type: string }) => e.type === 'ProgressReported').length
+      const first = await send('pruned-1', 'first use')
+      t.equal(first.statusCode, 201)
+      const before = await count()
+      await opened.expire()
+      const again = await send('pruned-1', 'first use')
+      t.equal(again.statusCode, 201, 'the same request after the record went: recorded anew')
+      t.equal(again.headers['idempotent-replayed'], undefined, 'not a replay')
+      t.not(again.json().eventId, first.json().eventId, 'a new event, not the old one')
+      t.equal(await count(), before + 1, 'and it is stored')
+      t.equal((await send('pruned-1', 'first use')).headers['idempotent-replayed'], 'true', 'the key answers again from its new record')
+      await opened.expire()
+      const other = await send('pruned-1', 'another body after expiry')
+      t.equal(other.statusCode, 201, 'another body after the record went: recorded')
+      t.equal(await count(), before + 2)
     })
 
     t.test('a third use of a key arriving while the second is refused is answered, not spun on', async t => {

@@ -102,6 +102,8 @@ export interface EsdbStandIn {
   readonly eventCount: number
   /** Writes one system event to $stats-…, as a real server does now and then. */
   writeSystemEvent(): void
+  /** Moves the server's clock on: later events are `created` that much later (records ageing, without waiting). */
+  advanceClock(ms: number): void
   /** Writes events straight into the log, as if appended earlier (benchmarks fill it with a large history this way). */
   seed(stream: string, events: { id: string; type: string; data: Uint8Array; metadata: Uint8Array }[]): void
 }
@@ -183,6 +185,8 @@ class StandInLog {
   readonly listeners = new Set<(r: StoredRecord) => void>()
   // A real log starts with epoch and system records; our first byte offset is not 0.
   private next = 256n
+  /** How far the server's clock is ahead of the machine's (advanceClock). */
+  clockOffsetMs = 0
 
   /** The log's end: where the next record will be written. */
   get end(): bigint {
@@ -199,7 +203,7 @@ class StandInLog {
   write(stream: string, events: Omit<StoredRecord, 'stream' | 'revision' | 'position' | 'created'>[]): StoredRecord[] {
     const list = this.streams.get(stream) ?? []
     this.streams.set(stream, list)
-    const created = (BigInt(Date.now()) * 10_000n).toString()
+    const created = (BigInt(Date.now() + this.clockOffsetMs) * 10_000n).toString()
     const written = events.map(e => {
       const r: StoredRecord = { ...e, stream, revision: BigInt(list.length), position: this.next, created }
       // A log record's size: header, names, payload; positions are byte offsets with gaps.
@@ -685,6 +689,9 @@ export async function startEsdbStandIn(options: EsdbStandInOptions = {}): Promis
     },
     writeSystemEvent() {
       log.systemEvent()
+    },
+    advanceClock(ms) {
+      log.clockOffsetMs += ms
     },
     seed(stream, events) {
       log.write(stream, events.map(e => ({ ...e, contentType: 'application/json' })))

@@ -46,6 +46,7 @@ export class IdempotencyPointers {
     private readonly mapping: EsdbMapping,
     private readonly timeoutMs: number,
     private readonly retentionMs: number,
+    private readonly clock: () => number,
     private readonly append: (stream: string, events: ReturnType<typeof jsonEvent>[], expected: typeof NO_STREAM | bigint) => Promise<unknown>,
   ) {}
 
@@ -53,7 +54,8 @@ export class IdempotencyPointers {
     return this.mapping.bookkeepingStream(`idempotency-${createHash('sha256').update(key).digest('hex')}`)
   }
 
-  async read(key: string, now = Date.now()): Promise<PointerState> {
+  async read(key: string): Promise<PointerState> {
+    const now = this.clock()
     const [last] = await collect('read idempotency key', this.timeoutMs, () =>
       this.client.readStream(this.streamOf(key), { direction: BACKWARDS, fromRevision: END, maxCount: 1, ...LEADER }),
     )

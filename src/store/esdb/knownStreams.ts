@@ -21,7 +21,7 @@ export interface KnownStream {
   /** ids[v - 1] is the id of version v. */
   ids: string[]
   /** Keys of the idempotency records this stream's appends carried, with where each append starts. */
-  keys: Map<string, { version: number; record: IdempotencyRecord; recordedAt: string }>
+  keys: Map<string, { version: number; record: IdempotencyRecord; createdAt: number }>
 }
 
 export class KnownStreams {
@@ -53,13 +53,13 @@ export class KnownStreams {
       this.streams.set(streamId, known)
       this.evict()
     }
-    for (const { stored, idempotency } of events) {
+    for (const { stored, idempotency, created } of events) {
       if (stored.version !== known.version + 1) continue
       known.version = stored.version
       known.tail = stored
       known.ids.push(stored.id)
       this.where.set(stored.id, { streamId, version: stored.version })
-      if (idempotency) known.keys.set(idempotency.key, { version: stored.version, record: idempotency, recordedAt: stored.recordedAt })
+      if (idempotency) known.keys.set(idempotency.key, { version: stored.version, record: idempotency, createdAt: created })
     }
     return known
   }

@@ -44,6 +44,8 @@ export interface GlMetadata {
 export interface Decoded {
   stored: StoredEvent
   idempotency?: IdempotencyRecord
+  /** When the server wrote it (ms since the epoch; the server's clock, not the application's recordedAt). */
+  created: number
 }
 
 export type RecordedLike = NonNullable<AllStreamResolvedEvent['event']> | NonNullable<ResolvedEvent['event']>
@@ -136,6 +138,6 @@ export class EsdbMapping {
       hash: typeof gl.hash === 'string' ? gl.hash : '',
       prevHash: typeof gl.prevHash === 'string' ? gl.prevHash : '',
     }
-    return { stored, idempotency: isPlainObject(gl.idempotency) ? gl.idempotency : undefined }
+    return { stored, idempotency: isPlainObject(gl.idempotency) ? gl.idempotency : undefined, created: e.created.getTime() }
   }
 }
