@@ -20,7 +20,7 @@ function median(values: number[]): number {
  * takes at least `minMs`, and the same number of times at 4n, so timer resolution and small
  * pauses do not decide the ratio.
  */
-export function growthRatio(prepare: (size: number) => () => unknown, n: number, { runs = 7, minMs = 30 } = {}): number {
+export function growthRatio(prepare: (size: number) => () => unknown, n: number, { runs = 5, minMs = 10 } = {}): number {
   const small = prepare(n)
   const large = prepare(4 * n)
   // Warm both up first, so the optimiser's first passes do not fall on one side only.

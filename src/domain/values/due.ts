@@ -219,8 +219,13 @@ function derive(text: string, year: FinancialYear): { from: string | null; to: s
     const t = tokens[i]
     return t && t.kind === 'num' && !t.ordinal ? t.value : null
   }
-  const onlyFillerBesides = (index: number): boolean =>
-    tokens.every((t, i) => i === index || t.kind !== 'word' || FILLER_WORDS.has(t.value) || monthOf(t.value) !== null)
+  const saysOther = (t: Token): boolean => t.kind === 'word' && !FILLER_WORDS.has(t.value) && monthOf(t.value) === null
+  // Counted once: asking "does the text say anything else?" per month word would be quadratic.
+  let otherWords: number | undefined
+  const onlyFillerBesides = (index: number): boolean => {
+    otherWords ??= tokens.filter(saysOther).length
+    return otherWords - (saysOther(tokens[index]) ? 1 : 0) === 0
+  }
 
   const add = (period: Period | null): void => {
     if (!period) throw new Unclear()

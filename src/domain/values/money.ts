@@ -25,29 +25,79 @@
 // - Amounts past Number.MAX_SAFE_INTEGER pence are not representable and give null.
 import type { Money } from './types.js'
 
+// Whitespace between the sign and the digits is taken only after a sign: `(£|gbp)?(\s*)` would
+// try every position of a long run of spaces afresh (quadratic in the run).
 const AMOUNT =
-  /(?<![\w.,£])(£|gbp)?(\s*)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:(\s?)(k|m|mn|mil|million|bn|billion|thousand|p)(?![a-z]))?/gi
+  /(?<![\w.,£])(?:(£|gbp)(\s*))?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:(\s?)(k|m|mn|mil|million|bn|billion|thousand|p)(?![a-z]))?/gi
 
 const MULTIPLIER_EXPONENT: Record<string, number> = {
   k: 3, thousand: 3, m: 6, mn: 6, mil: 6, million: 6, bn: 9, billion: 9, p: -2,
 }
 
-const NOTHING = /^\s*(?:£\s*)?(?:nil|nil cost|no cost|no costs|none|zero|zero cost)\s*\.?\s*$/i
+const NOTHING = /^\s*(?:£\s*)?(?:nil|nil cost|no cost|no costs|none|zero|zero cost)\s*(?:\.\s*)?$/i
 
-const FOREIGN_BEFORE = /(?:[$€¥]|\b(?:usd|eur|euro|euros))\s*$/i
-const SHARE_BEFORE = /\b(?:share|part|portion|proportion)\s+of\s*$/i
+const FOREIGN_SIGNS = '$€¥'
+const FOREIGN_WORDS = new Set(['usd', 'eur', 'euro', 'euros'])
+const SHARE_WORDS = new Set(['share', 'part', 'portion', 'proportion'])
+
+// What is written right before an amount is read backwards from it, a few characters at most:
+// a regular expression anchored at the end of all the text before each number would read that
+// text again for every number in the cell (quadratic).
+const isSpace = (c: string | undefined): boolean => c !== undefined && /\s/.test(c)
+const isWordChar = (c: string | undefined): boolean => c !== undefined && /\w/.test(c)
+
+/** The index where the whitespace ending at `end` starts. */
+function spacesBack(text: string, end: number): number {
+  while (end > 0 && isSpace(text[end - 1])) end--
+  return end
+}
+
+/** The whole word (\w characters) ending at `end`, lower case, or null when it is longer than `max`. */
+function wordBack(text: string, end: number, max: number): string | null {
+  let start = end
+  while (start > 0 && isWordChar(text[start - 1])) {
+    if (end - start === max) return null
+    start--
+  }
+  return text.slice(start, end).toLowerCase()
+}
+
+/** "$500", "€ 20k", "USD 500", "euros 20": an amount in another currency. */
+function foreignBefore(text: string, index: number): boolean {
+  const end = spacesBack(text, index)
+  if (end > 0 && FOREIGN_SIGNS.includes(text[end - 1])) return true
+  const word = wordBack(text, end, 5)
+  return word !== null && FOREIGN_WORDS.has(word)
+}
+
+/** "Share of 10K", "part of £5,000": a share of a pot, not a cost. */
+function shareBefore(text: string, index: number): boolean {
+  const end = spacesBack(text, index)
+  if (wordBack(text, end, 2) !== 'of') return false
+  const gap = spacesBack(text, end - 2)
+  if (gap === end - 2) return false
+  const word = wordBack(text, gap, 10)
+  return word !== null && SHARE_WORDS.has(word)
+}
 const RANGE_AFTER = /^\s*(?:-|–|—|to)\s*(?:(?:£|gbp)\s*\d|\d+(?:\.\d+)?\s?(?:k|m|mn|mil|million|bn|billion|thousand)(?![a-z])|\d{1,3}(?:,\d{3})+)/i
 
-/** digits × 10^exponent, rounded half up to an integer; null when it is not a safe integer. */
+/**
+ * digits × 10^exponent, rounded half up to an integer; null when it is not a safe integer.
+ * Worked on the digits as text, so a cell of thousands of digits costs no more than reading it.
+ */
 function scale(digits: string, exponent: number): number | null {
-  let value: bigint
-  if (exponent >= 0) {
-    value = BigInt(digits) * 10n ** BigInt(exponent)
-  } else {
-    const divisor = 10n ** BigInt(-exponent)
-    const n = BigInt(digits)
-    value = n / divisor + ((n % divisor) * 2n >= divisor ? 1n : 0n)
+  let whole = digits
+  let roundUp = false
+  if (exponent > 0) whole = digits + '0'.repeat(exponent)
+  else if (exponent < 0) {
+    const keep = digits.length + exponent
+    whole = keep > 0 ? digits.slice(0, keep) : ''
+    // Half up: the dropped digits are at least half of 10^-exponent when the first of them is 5 or more.
+    roundUp = keep >= 0 && digits[keep] >= '5'
   }
+  whole = whole.replace(/^0+/, '')
+  if (whole.length > String(Number.MAX_SAFE_INTEGER).length) return null
+  const value = BigInt(whole || '0') + (roundUp ? 1n : 0n)
   return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : null
 }
 
@@ -55,16 +105,16 @@ function pennies(text: string): number | null {
   if (NOTHING.test(text)) return 0
   for (const m of text.matchAll(AMOUNT)) {
     const [whole, sign, , integer, fraction = '', space, rawSuffix] = m
-    const before = text.slice(0, m.index)
-    if (FOREIGN_BEFORE.test(before)) continue
+    const index = m.index ?? 0
+    if (foreignBefore(text, index)) continue
     const pound = sign !== undefined
     let suffix: string | undefined = rawSuffix?.toLowerCase()
     // "5 k workers": a lone letter after a space is a multiplier only when a £ says this is money
     if (suffix && space && suffix.length === 1 && !pound) suffix = undefined
     const grouped = integer.includes(',')
     if (!pound && !suffix && !grouped) continue
-    if (SHARE_BEFORE.test(before)) return null
-    const end = (m.index ?? 0) + (suffix ? whole.length : whole.length - (rawSuffix ? rawSuffix.length + (space?.length ?? 0) : 0))
+    if (shareBefore(text, index)) return null
+    const end = index + (suffix ? whole.length : whole.length - (rawSuffix ? rawSuffix.length + (space?.length ?? 0) : 0))
     if (RANGE_AFTER.test(text.slice(end))) return null
     const digits = integer.replace(/,/g, '') + fraction
     if (suffix === 'p') return fraction ? null : scale(digits, 0)

@@ -40,6 +40,7 @@ function splitTopLevel(text: string): string[] {
   const parts: string[] = []
   let depth = 0
   let current = ''
+  let noAndBefore = 0
   let i = 0
   while (i < text.length) {
     const c = text[i]
@@ -52,12 +53,18 @@ function splitTopLevel(text: string): string[] {
         i++
         continue
       }
-      const and = /\s/.test(c) ? AND.exec(text.slice(i)) : null
-      if (and) {
-        parts.push(current)
-        current = ''
-        i += and[0].length
-        continue
+      if (isSpace(c) && i >= noAndBefore) {
+        const and = AND.exec(text.slice(i))
+        if (and) {
+          parts.push(current)
+          current = ''
+          i += and[0].length
+          continue
+        }
+        // Nowhere else in this run of whitespace either: what follows the run is the same.
+        // Testing each of its positions again would be quadratic in the run.
+        noAndBefore = i
+        while (noAndBefore < text.length && isSpace(text[noAndBefore])) noAndBefore++
       }
     }
     current += c
@@ -67,41 +74,68 @@ function splitTopLevel(text: string): string[] {
   return parts
 }
 
-function count(text: string, chars: string): number {
-  let n = 0
-  for (const c of text) if (chars.includes(c)) n++
-  return n
-}
+const isSpace = (c: string | undefined): boolean => c !== undefined && /\s/.test(c)
+/** What a part loses at either end: whitespace, dashes, colons. */
+const isEdgeJunk = (c: string): boolean => isSpace(c) || c === '-' || c === '–' || c === '—' || c === ':'
 
-/** Tidies one split part: whitespace, stray brackets, dashes and colons at the ends. */
-function tidy(part: string): string {
-  let s = collapse(part)
-  for (;;) {
-    const before = s
-    s = s.replace(/^[\s\-–—:]+|[\s\-–—:]+$/g, '')
-    const opens = count(s, OPENERS)
-    const closes = count(s, CLOSERS)
-    if (CLOSERS.includes(s.slice(-1)) && closes > opens) s = s.slice(0, -1)
-    else if (OPENERS.includes(s.slice(0, 1)) && opens > closes) s = s.slice(1)
-    else if (OPENERS.includes(s.slice(-1))) s = s.slice(0, -1)
-    else if (CLOSERS.includes(s.slice(0, 1))) s = s.slice(1)
-    else if (OPENERS.includes(s[0]) && CLOSERS.includes(s.slice(-1)) && wrapsWhole(s)) s = s.slice(1, -1)
-    s = s.trim()
-    if (s === before) return s
-  }
-}
-
-/** True when the bracket opening `s` is the one that closes it at the end. */
-function wrapsWhole(s: string): boolean {
-  let depth = 0
+/**
+ * For each opening bracket, the index of the bracket that closes it (any kind closes any kind),
+ * or -1: one pass with a stack.
+ */
+function closingBrackets(s: string): Int32Array {
+  const closing = new Int32Array(s.length).fill(-1)
+  const open: number[] = []
   for (let i = 0; i < s.length; i++) {
-    if (OPENERS.includes(s[i])) depth++
-    else if (CLOSERS.includes(s[i])) {
-      depth--
-      if (depth === 0) return i === s.length - 1
+    if (OPENERS.includes(s[i])) open.push(i)
+    else if (CLOSERS.includes(s[i]) && open.length) closing[open.pop()!] = i
+  }
+  return closing
+}
+
+/**
+ * Tidies one split part: whitespace, stray brackets, dashes and colons at the ends; a part
+ * wholly in brackets unwrapped. Works on the part's two ends with running bracket counts, so
+ * its cost is linear in the part however many brackets it peels.
+ */
+function tidy(part: string): string {
+  const s = collapse(part)
+  let lo = 0
+  let hi = s.length
+  let opens = 0
+  let closes = 0
+  for (const c of s) {
+    if (OPENERS.includes(c)) opens++
+    else if (CLOSERS.includes(c)) closes++
+  }
+  let closing: Int32Array | null = null
+  for (;;) {
+    while (lo < hi && isEdgeJunk(s[lo])) lo++
+    while (hi > lo && isEdgeJunk(s[hi - 1])) hi--
+    if (lo === hi) return ''
+    const first = s[lo]
+    const last = s[hi - 1]
+    if (CLOSERS.includes(last) && closes > opens) {
+      closes--
+      hi--
+    } else if (OPENERS.includes(first) && opens > closes) {
+      opens--
+      lo++
+    } else if (OPENERS.includes(last)) {
+      opens--
+      hi--
+    } else if (CLOSERS.includes(first)) {
+      closes--
+      lo++
+    } else if (OPENERS.includes(first) && CLOSERS.includes(last) && (closing ??= closingBrackets(s))[lo] === hi - 1) {
+      // The bracket opening the part is the one that closes it at the end: unwrap.
+      opens--
+      closes--
+      lo++
+      hi--
+    } else {
+      return s.slice(lo, hi)
     }
   }
-  return false
 }
 
 /** The labels without later case-insensitive duplicates (first spelling kept, order kept, empty labels dropped); linear. */
