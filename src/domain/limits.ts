@@ -11,3 +11,9 @@ export const MAX_ITEM_NUMBER = 20
 export const MAX_OUTCOMES = 200
 /** Grid numbers run from 0 to this. */
 export const MAX_GRID_NUMBER = 10_000
+/** Owners of one action: a grid names a few agencies per action, and a provider's read of a plan walks every owner. */
+export const MAX_OWNERS_PER_ACTION = 50
+/** Owner labels one provider token is bound to. */
+export const MAX_OWNERS_PER_TOKEN = 100
+/** Lines of one grid's budget table. */
+export const MAX_BUDGET_LINES = 200

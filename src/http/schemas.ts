@@ -1,7 +1,7 @@
 // Request and response schemas: the single source for validation, TypeScript types and the
 // OpenAPI document. Objects are strict: unknown fields are refused (400).
 import { z } from 'zod'
-import { MAX_GRID_NUMBER, MAX_ITEM_NUMBER, MAX_OUTCOMES, MAX_SHORT_TEXT, MAX_TEXT } from '../domain/limits.js'
+import { MAX_GRID_NUMBER, MAX_ITEM_NUMBER, MAX_OUTCOMES, MAX_OWNERS_PER_ACTION, MAX_OWNERS_PER_TOKEN, MAX_SHORT_TEXT, MAX_TEXT } from '../domain/limits.js'
 import { ROLES } from '../domain/roles.js'
 import { isCalendarDate } from '../domain/values/calendarDate.js'
 import { PROGRESS_STATUSES, RAGS } from '../domain/values/types.js'
@@ -28,7 +28,7 @@ export const TokenParams = z.strictObject({ tokenId: Id })
 
 export const CreateToken = z.strictObject({
   role: z.enum(ROLES),
-  owners: z.array(ownerLabel).max(100).optional(),
+  owners: z.array(ownerLabel).max(MAX_OWNERS_PER_TOKEN).optional(),
   label: optionalText(MAX_SHORT_TEXT).optional(),
 })
 export const IssuedToken = z.object({
@@ -56,7 +56,7 @@ export const AddAction = z.strictObject({
   number: itemNumber.optional(),
   text: text(MAX_TEXT),
   due: optionalText(MAX_SHORT_TEXT).optional(),
-  owners: z.array(ownerLabel).max(100).optional(),
+  owners: z.array(ownerLabel).max(MAX_OWNERS_PER_ACTION).optional(),
   cost: optionalText(MAX_SHORT_TEXT).optional(),
 })
 export const ReviseAction = z.strictObject({ number: itemNumber.optional(), text: text(MAX_TEXT).optional(), due: optionalText(MAX_SHORT_TEXT).optional(), cost: optionalText(MAX_SHORT_TEXT).optional() })

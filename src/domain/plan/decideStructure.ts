@@ -3,6 +3,7 @@
 import type { Principal } from '../actor.js'
 import { ConflictError, NotFoundError } from '../errors.js'
 import type { PlanEvent } from '../events.js'
+import { MAX_OWNERS_PER_ACTION } from '../limits.js'
 import { deriveDue } from '../values/due.js'
 import { sameOwner } from '../values/owners.js'
 import type { ActionFacts, PlanDecisionState } from './decisionState.js'
@@ -90,12 +91,15 @@ export function withdrawAction(command: ParsedWithdrawAction, state: PlanDecisio
   return [{ type: 'ActionWithdrawn', data: { planId, ...actionIds(action, command.actionId), reason: command.reason } }]
 }
 
-/** Assigning an owner the action already has changes nothing. */
+/** Assigning an owner the action already has changes nothing; an action has at most MAX_OWNERS_PER_ACTION owners. */
 export function assignOwner(command: ParsedAssignOwner, state: PlanDecisionState, actor: Principal): PlanEvent[] {
   requireEditor(actor, 'assign owners')
   const { planId } = requirePlan(state)
   const action = requireAction(state, command.actionId)
   if (action.owners.some(o => sameOwner(o, command.owner))) return []
+  if (action.owners.length >= MAX_OWNERS_PER_ACTION) {
+    throw new ConflictError(`owner: action ${command.actionId} already has ${MAX_OWNERS_PER_ACTION} owners, the most one action may have`, 'owner')
+  }
   return [{ type: 'OwnerAssigned', data: { planId, ...actionIds(action, command.actionId), owner: command.owner } }]
 }
 

@@ -2,10 +2,10 @@
 // or throws a ValidationError naming the field. `parseFields` runs several and names every bad
 // field at once.
 import { ValidationError, type FieldError } from '../errors.js'
-import { MAX_ITEM_NUMBER, MAX_SHORT_TEXT, MAX_TEXT } from '../limits.js'
+import { MAX_ITEM_NUMBER, MAX_OUTCOMES, MAX_OWNERS_PER_ACTION, MAX_SHORT_TEXT, MAX_TEXT } from '../limits.js'
 import { requireCalendarDate } from '../values/calendarDate.js'
 import { normaliseOwners } from '../values/owners.js'
-import { PROGRESS_STATUSES, RAGS, type ProgressStatus, type Rag } from '../values/types.js'
+import { PROGRESS_STATUSES, RAGS, type Money, type ProgressStatus, type Rag } from '../values/types.js'
 
 /** Runs every parser; a parser's `undefined` leaves its field out (a change not asked for). */
 export function parseFields<T extends object>(parsers: { [K in keyof T]: () => T[K] }): T {
@@ -49,6 +49,7 @@ export function itemNumber(value: unknown, path: string): string | null {
 export function outcomes(value: unknown, path: string): string[] {
   if (value === undefined || value === null) return []
   if (!Array.isArray(value)) throw ValidationError.field(path, 'must be a list of strings')
+  if (value.length > MAX_OUTCOMES) throw ValidationError.field(path, `must hold at most ${MAX_OUTCOMES} outcomes`)
   return value.map((v, i) => text(v, `${path}.${i}`)).filter(Boolean)
 }
 
@@ -85,5 +86,24 @@ export function ownerList(value: unknown, path: string): string[] {
   if (value === undefined || value === null) return []
   if (!Array.isArray(value)) throw ValidationError.field(path, 'must be a list of owner labels')
   value.forEach((v, i) => text(v, `${path}.${i}`, { max: MAX_SHORT_TEXT }))
-  return normaliseOwners(value as string[])
+  const owners = normaliseOwners(value as string[])
+  if (owners.length > MAX_OWNERS_PER_ACTION) throw ValidationError.field(path, `must name at most ${MAX_OWNERS_PER_ACTION} owners, got ${owners.length}`)
+  return owners
+}
+
+/** A budget figure: the words as written (within the short-text limit) and pence, a safe whole number or null. */
+export function budgetMoney(value: unknown, path: string): Money | null {
+  if (value === null || value === undefined) return null
+  const m = value as Partial<Money>
+  if (typeof value !== 'object' || typeof m.text !== 'string') throw ValidationError.field(path, 'must be an amount: { text, pence }')
+  if (m.text.length > MAX_SHORT_TEXT) throw ValidationError.field(`${path}.text`, `must be at most ${MAX_SHORT_TEXT} characters`)
+  if (m.pence !== null && !Number.isSafeInteger(m.pence)) throw ValidationError.field(`${path}.pence`, 'must be a whole number of pence or null')
+  return { text: m.text, pence: m.pence ?? null }
+}
+
+/** A budget line's label as written (not trimmed: it is the table's own wording). */
+export function budgetLabel(value: unknown, path: string): string {
+  if (typeof value !== 'string') throw ValidationError.field(path, 'must be a string')
+  if (value.length > MAX_SHORT_TEXT) throw ValidationError.field(path, `must be at most ${MAX_SHORT_TEXT} characters`)
+  return value
 }

@@ -3,13 +3,13 @@
 // the latest effective date).
 import type { PlanCommand, ReportProgress, SetRag, ProposeRag } from '../commands.js'
 import { ValidationError } from '../errors.js'
-import type { BudgetLine } from '../events.js'
-import { MAX_GRID_NUMBER, MAX_SHORT_TEXT } from '../limits.js'
+import type { BudgetLine, GridNarrativeSection } from '../events.js'
+import { MAX_BUDGET_LINES, MAX_GRID_NUMBER, MAX_SHORT_TEXT } from '../limits.js'
 import { defaultPlanTitle } from '../planTitle.js'
 import { parseFinancialYear } from '../values/financialYear.js'
 import { parseMoney } from '../values/money.js'
 import { normaliseOwners } from '../values/owners.js'
-import { effectiveDate, itemNumber, optionalText, outcomes, ownerList, parseFields, percentComplete, progressStatus, rag, text } from './fields.js'
+import { budgetLabel, budgetMoney, effectiveDate, itemNumber, optionalText, outcomes, ownerList, parseFields, percentComplete, progressStatus, rag, text } from './fields.js'
 import type { ActionChanges, ObjectiveChanges, ParsedPlanCommand, ParsedReportProgress, Rating } from './parsedCommand.js'
 
 export function parsePlanCommand(command: PlanCommand, today: string): ParsedPlanCommand {
@@ -22,15 +22,17 @@ export function parsePlanCommand(command: PlanCommand, today: string): ParsedPla
       })
       return {
         type: 'CreatePlan', planId: command.planId, partnership: f.partnership, year: f.year,
-        title: f.title ?? defaultPlanTitle(f.year.label), ...(command.source ? { source: command.source } : {}),
+        title: f.title ?? defaultPlanTitle(f.year.label), ...(command.source ? { source: documentSource(command.source) } : {}),
       }
     }
     case 'AddGrid': {
       const f = parseFields({ number: () => gridNumber(command.number), title: () => text(command.title, 'title', { max: MAX_SHORT_TEXT }) })
       return { type: 'AddGrid', gridId: command.gridId, ...f, ...source(command) }
     }
-    case 'RecordGridNarrative':
-      return { type: 'RecordGridNarrative', gridId: command.gridId, section: command.section, text: text(command.text, 'text'), ...source(command) }
+    case 'RecordGridNarrative': {
+      const f = parseFields({ section: () => narrativeSection(command.section), text: () => text(command.text, 'text') })
+      return { type: 'RecordGridNarrative', gridId: command.gridId, ...f, ...source(command) }
+    }
     case 'RateSelfAssessment': {
       const f = parseFields({ statement: () => text(command.statement, 'statement'), rag: () => rag(command.rag, 'rag') })
       return { type: 'RateSelfAssessment', gridId: command.gridId, ...f, ...source(command) }
@@ -91,6 +93,18 @@ export function parsePlanCommand(command: PlanCommand, today: string): ParsedPla
   }
 }
 
+const NARRATIVE_SECTIONS: readonly GridNarrativeSection[] = ['guidance', 'self_assessment', 'gap_analysis', 'key_priorities', 'other']
+
+function narrativeSection(value: unknown): GridNarrativeSection {
+  if (!NARRATIVE_SECTIONS.includes(value as GridNarrativeSection)) throw ValidationError.field('section', `must be one of ${NARRATIVE_SECTIONS.join(', ')}`)
+  return value as GridNarrativeSection
+}
+
+/** The imported document's name and hash, the name within the short-text limit. */
+function documentSource(source: { document: string; sha256: string }): { document: string; sha256: string } {
+  return { document: text(source.document, 'source.document', { max: MAX_SHORT_TEXT }), sha256: text(source.sha256, 'source.sha256', { max: 64 }) }
+}
+
 function gridNumber(value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_GRID_NUMBER) {
     throw ValidationError.field('number', `must be a whole number from 0 to ${MAX_GRID_NUMBER}`)
@@ -98,9 +112,20 @@ function gridNumber(value: unknown): number {
   return value
 }
 
+/** Every line's label and figures within their limits, and no more lines than a grid's budget table holds. */
 function budgetLines(lines: unknown): BudgetLine[] {
   if (!Array.isArray(lines) || lines.length === 0) throw ValidationError.field('lines', 'must be a non-empty list of budget lines')
-  return lines as BudgetLine[]
+  if (lines.length > MAX_BUDGET_LINES) throw ValidationError.field('lines', `must hold at most ${MAX_BUDGET_LINES} lines, got ${lines.length}`)
+  return lines.map((line: Partial<Record<keyof BudgetLine, unknown>> | null, i) => {
+    const path = `lines.${i}`
+    if (typeof line !== 'object' || line === null) throw ValidationError.field(path, 'must be a budget line')
+    return parseFields<BudgetLine>({
+      label: () => budgetLabel(line.label, `${path}.label`),
+      plannedLastYear: () => budgetMoney(line.plannedLastYear, `${path}.plannedLastYear`),
+      likelyLastYear: () => budgetMoney(line.likelyLastYear, `${path}.likelyLastYear`),
+      plannedThisYear: () => budgetMoney(line.plannedThisYear, `${path}.plannedThisYear`),
+    })
+  })
 }
 
 function progress(command: ReportProgress, today: string): Omit<ParsedReportProgress, 'type' | 'actionId' | 'source'> {

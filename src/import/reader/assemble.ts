@@ -1,9 +1,9 @@
 // Drafts → the ParsedPlan shape: texts trimmed and kept within the domain's limits, owners
 // split, RAG words read, self-assessment statements separated from narrative.
-import type { GridNarrativeSection } from '../../domain/events.js'
-import { MAX_ITEM_NUMBER, MAX_SHORT_TEXT, MAX_TEXT } from '../../domain/limits.js'
+import type { BudgetLine, GridNarrativeSection } from '../../domain/events.js'
+import { MAX_BUDGET_LINES, MAX_ITEM_NUMBER, MAX_OWNERS_PER_ACTION, MAX_SHORT_TEXT, MAX_TEXT } from '../../domain/limits.js'
 import { splitOwners } from '../../domain/values/owners.js'
-import type { Rag } from '../../domain/values/types.js'
+import type { Money, Rag } from '../../domain/values/types.js'
 import { readSelfAssessment } from '../selfAssessment.js'
 import type { ImportWarning, ParsedAction, ParsedGrid, ParsedObjective } from '../types.js'
 import { short, type ActionDraft, type GridDraft } from './drafts.js'
@@ -48,6 +48,10 @@ function toAction(d: ActionDraft, warnings: ImportWarning[]): ParsedAction | nul
   const owners = (byWhom ? splitOwners(byWhom) : [])
     .map((o: string) => limit(o.trim(), MAX_SHORT, 'owner', d.line, warnings))
     .filter((o: string) => o.length > 0)
+  if (owners.length > MAX_OWNERS_PER_ACTION) {
+    warnings.push({ line: d.line, message: `${owners.length} owners named; the first ${MAX_OWNERS_PER_ACTION} kept, the most one action may have` })
+    owners.length = MAX_OWNERS_PER_ACTION
+  }
   const action: ParsedAction = {
     number,
     text,
@@ -106,7 +110,7 @@ export function toGrid(g: GridDraft, warnings: ImportWarning[]): ParsedGrid {
     line: g.line,
     narratives,
     selfAssessment: sa.statements.map(s => ({ statement: limit(s.statement, MAX_TEXT, 'self-assessment statement', s.line, warnings), rag: s.rag, line: s.line })),
-    budget: g.budget.length ? { lines: g.budget, line: g.budgetLine ?? g.line } : null,
+    budget: g.budget.length ? { lines: budgetWithinLimits(g.budget, g.budgetLine ?? g.line, warnings), line: g.budgetLine ?? g.line } : null,
     objectives,
   }
 }
@@ -118,4 +122,16 @@ export function capWarnings(warnings: ImportWarning[]): ImportWarning[] {
   const kept = sorted.slice(0, MAX_WARNINGS)
   kept.push({ line: sorted[MAX_WARNINGS].line, message: `${sorted.length - MAX_WARNINGS} further warnings not listed` })
   return kept
+}
+
+/** Budget lines within the domain's limits: at most MAX_BUDGET_LINES, labels and figures' words cut to the short-text limit. */
+function budgetWithinLimits(lines: BudgetLine[], line: number, warnings: ImportWarning[]): BudgetLine[] {
+  if (lines.length > MAX_BUDGET_LINES) warnings.push({ line, message: `${lines.length} budget lines; the first ${MAX_BUDGET_LINES} kept` })
+  const figure = (m: Money | null): Money | null => m && { ...m, text: limit(m.text, MAX_SHORT, 'budget figure', line, warnings) }
+  return lines.slice(0, MAX_BUDGET_LINES).map(l => ({
+    label: limit(l.label, MAX_SHORT, 'budget line label', line, warnings),
+    plannedLastYear: figure(l.plannedLastYear),
+    likelyLastYear: figure(l.likelyLastYear),
+    plannedThisYear: figure(l.plannedThisYear),
+  }))
 }
