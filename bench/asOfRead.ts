@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import { PlanQueries } from '../src/app/planQueries.js'
-import { readModelsFor } from '../src/app/gridledger.js'
+import { sqliteBackend } from '../src/app/backends.js'
 import type { ProjectionRunner } from '../src/projections/readModels/runner.js'
 import { openSqliteEventStore } from '../src/store/sqliteEventStore.js'
 import { profileArgs } from './appends.js'
@@ -34,7 +34,7 @@ async function timeReads(path: string, planId: string): Promise<ReadResult> {
   const store = openSqliteEventStore(path)
   // PlanQueries.state touches neither the read models nor the runner; these stand in for them.
   const runner: ProjectionRunner = { waitFor: async () => true, position: () => 0, lastError: () => null, close: async () => undefined }
-  const plans = new PlanQueries(store, readModelsFor(store), runner, () => new Date('2009-06-01T00:00:00.000Z'))
+  const plans = new PlanQueries(store, sqliteBackend(store).readModels, runner, () => new Date('2009-06-01T00:00:00.000Z'))
   const storeEvents = await store.headPosition()
   let planVersion = 0
   for (let i = 0; i < 20; i++) planVersion = (await plans.state(planId, BENCH_PRINCIPAL, { asOf: AS_OF })).version

@@ -3,6 +3,7 @@
 // import (parse, decide, one atomic durable append) on a SQLite store. Reports ms per document.
 import { readdirSync, readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
+import { sqliteBackend } from '../src/app/backends.js'
 import { assembleGridLedger } from '../src/app/gridledger.js'
 import { openSqliteEventStore } from '../src/store/sqliteEventStore.js'
 import { emitResult, fmt, isMain, log, median, ROOT, tempDir, type BenchResult } from './lib.js'
@@ -27,7 +28,7 @@ async function run(): Promise<BenchResult> {
   const files = readdirSync(fixtures).filter(f => f.endsWith('.txt')).sort()
   const dir = tempDir('import')
   const store = openSqliteEventStore(join(dir.path, 'import.db'))
-  const ledger = await assembleGridLedger(store, {})
+  const ledger = await assembleGridLedger(sqliteBackend(store), {})
   const docs: DocResult[] = []
   try {
     for (const f of files) {

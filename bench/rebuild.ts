@@ -7,6 +7,7 @@
 import Database from 'better-sqlite3'
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
+import { sqliteBackend } from '../src/app/backends.js'
 import { rebuildReadModels } from '../src/app/gridledger.js'
 import { openSqliteEventStore } from '../src/store/sqliteEventStore.js'
 import { profileArgs } from './appends.js'
@@ -60,7 +61,7 @@ async function rebuild(path: string): Promise<PartResult> {
   const store = openSqliteEventStore(path)
   const events = await store.headPosition()
   const t0 = performance.now()
-  await rebuildReadModels(store)
+  await rebuildReadModels(sqliteBackend(store))
   const ms = performance.now() - t0
   await store.close()
   return { events, ms, perSecond: (events / ms) * 1000 }

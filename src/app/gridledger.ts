@@ -1,13 +1,11 @@
 // The composition root: a store, its read models and projections, and the services the HTTP
 // layer and the CLI call. One function opens it all; close() shuts it down in order.
-import { createMemoryReadModels } from '../projections/storage/memoryReadModels.js'
 import type { ReadModelStore } from '../projections/storage/readModelStore.js'
-import { createSqliteReadModels } from '../projections/storage/sqliteReadModels.js'
 import { planCatalogueProjection } from '../projections/readModels/planCatalogue.js'
 import { rebuildProjections, startProjections, type Projection, type ProjectionRunner } from '../projections/readModels/runner.js'
 import type { EventStore } from '../store/eventStore.js'
-import { openStore } from '../store/openStore.js'
 import type { StoreObserver } from '../store/storeObserver.js'
+import { openBackend, type Backend } from './backends.js'
 import { systemClock, type Clock } from './clock.js'
 import { CommandHandler } from './commandHandler.js'
 import { IdempotencyService } from './idempotency.js'
@@ -47,20 +45,13 @@ export interface OpenOptions {
 
 export const PROJECTIONS: Projection[] = [planCatalogueProjection, tokensProjection]
 
-/** Read models live beside the events when the store is SQLite (one transaction for both), else in memory, rebuilt from the events at start. */
-export function readModelsFor(store: EventStore): ReadModelStore {
-  const db = (store as { db?: unknown }).db
-  return db ? createSqliteReadModels(db as Parameters<typeof createSqliteReadModels>[0]) : createMemoryReadModels()
-}
-
 export async function openGridLedger(options: OpenOptions): Promise<GridLedger> {
-  const store = await openStore(options.store, { create: options.createStore, onCreate: options.onStoreCreated, observer: options.storeObserver, idempotencyRetentionMs: options.idempotencyRetentionMs })
-  return assembleGridLedger(store, options)
+  return assembleGridLedger(await openBackend(options.store, { create: options.createStore, onCreate: options.onStoreCreated, observer: options.storeObserver, idempotencyRetentionMs: options.idempotencyRetentionMs }), options)
 }
 
-export async function assembleGridLedger(store: EventStore, options: Omit<OpenOptions, 'store'> = {}): Promise<GridLedger> {
+/** A ledger on a store already opened with its read models (backends.ts: one factory per store kind). */
+export async function assembleGridLedger({ store, readModels }: Backend, options: Omit<OpenOptions, 'store'> = {}): Promise<GridLedger> {
   const clock = options.clock ?? systemClock
-  const readModels = readModelsFor(store)
   const projections = startProjections(store, readModels, PROJECTIONS, options.onProjectionError ? { onError: options.onProjectionError } : {})
   const commands = new CommandHandler(store, clock)
   const tokens = new TokenService({
@@ -94,7 +85,17 @@ export async function assembleGridLedger(store: EventStore, options: Omit<OpenOp
   }
 }
 
-/** Drops and rebuilds every read model from the events (gridledger rebuild). */
-export async function rebuildReadModels(store: EventStore, onProgress?: (done: number, total: number) => void): Promise<void> {
-  await rebuildProjections(store, readModelsFor(store), PROJECTIONS, onProgress)
+/** Drops and rebuilds every read model from the events. */
+export async function rebuildReadModels({ store, readModels }: Backend, onProgress?: (done: number, total: number) => void): Promise<void> {
+  await rebuildProjections(store, readModels, PROJECTIONS, onProgress)
+}
+
+/** Opens the store a GRIDLEDGER_STORE value names, rebuilds its read models, closes it (gridledger rebuild). */
+export async function rebuildReadModelsAt(storeUrl: string, onProgress?: (done: number, total: number) => void): Promise<void> {
+  const backend = await openBackend(storeUrl)
+  try {
+    await rebuildReadModels(backend, onProgress)
+  } finally {
+    await backend.store.close()
+  }
 }

@@ -6,6 +6,7 @@ import { statSync } from 'node:fs'
 import type { EventStore } from './eventStore.js'
 import type { StoreObserver } from './storeObserver.js'
 import { createMemoryEventStore } from './memoryEventStore.js'
+import type { SqliteEventStore } from './sqliteEventStore.js'
 
 export const STORE_URL_FORMS = ['memory:', 'sqlite:<path> (e.g. sqlite:./data/gridledger.db, sqlite::memory:)', 'esdb://host:2113?tls=false', 'esdb+discover://…', 'kurrentdb://…', 'kurrentdb+discover://…']
 
@@ -38,9 +39,16 @@ export class StoreNotFoundError extends Error {
   }
 }
 
+/** An opened store and which adapter it is, so the application can pair it with its read models. */
+export type OpenedStore = { kind: 'memory'; store: EventStore } | { kind: 'sqlite'; store: SqliteEventStore } | { kind: 'esdb'; store: EventStore }
+
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<EventStore> {
+  return (await openStoreOfKind(url, options)).store
+}
+
+export async function openStoreOfKind(url: string, options: OpenStoreOptions = {}): Promise<OpenedStore> {
   const value = typeof url === 'string' ? url.trim() : ''
-  if (value === 'memory:' || value === 'memory') return createMemoryEventStore()
+  if (value === 'memory:' || value === 'memory') return { kind: 'memory', store: createMemoryEventStore() }
   if (value.startsWith('sqlite:')) {
     const path = value.slice('sqlite:'.length)
     if (path.length === 0) throw new Error(`GRIDLEDGER_STORE "${url}" names no SQLite file: use sqlite:<path>, e.g. sqlite:./data/gridledger.db or sqlite::memory:`)
@@ -51,7 +59,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     const { openSqliteEventStore } = await import('./sqliteEventStore.js')
     const store = openSqliteEventStore(path, options.observer ? { observer: options.observer } : {})
     if (isFile && !exists) options.onCreate?.(path)
-    return store
+    return { kind: 'sqlite', store }
   }
   if (ESDB_SCHEMES.some(s => value.toLowerCase().startsWith(s))) {
     // A variable specifier: the EventStoreDB adapter (and its gRPC client) loads only when asked for.
@@ -66,7 +74,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
       }
       throw error
     }
-    return await mod.openEsdbEventStore(value, options.idempotencyRetentionMs === undefined ? {} : { idempotencyRetentionMs: options.idempotencyRetentionMs })
+    return { kind: 'esdb', store: await mod.openEsdbEventStore(value, options.idempotencyRetentionMs === undefined ? {} : { idempotencyRetentionMs: options.idempotencyRetentionMs }) }
   }
   throw new Error(`Unsupported GRIDLEDGER_STORE "${url}". Accepted forms: ${STORE_URL_FORMS.join('; ')}`)
 }

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import pino from 'pino'
+import { memoryBackend, sqliteBackend } from '../../src/app/backends.js'
 import { assembleGridLedger } from '../../src/app/gridledger.js'
 import { buildApp } from '../../src/http/app.js'
 import { openSqliteEventStore } from '../../src/store/sqliteEventStore.js'
@@ -28,7 +29,7 @@ t.test('the OpenAPI document validates and lists every route', async t => {
 t.test('an Idempotency-Key survives a restart of the server', async t => {
   const path = join(mkdtempSync(join(tmpdir(), 'gridledger-')), 'restart.db')
   const open = async () => {
-    const ledger = await assembleGridLedger(openSqliteEventStore(path), { clock: steppingClock(), adminToken: ADMIN_TOKEN })
+    const ledger = await assembleGridLedger(sqliteBackend(openSqliteEventStore(path)), { clock: steppingClock(), adminToken: ADMIN_TOKEN })
     const app = await buildApp(ledger, { rateLimit: 0 })
     return { ledger, app }
   }
@@ -71,7 +72,7 @@ t.test('a real 500 logs its stack and answers a problem without internals; logs 
   const lines: string[] = []
   const sink = new Writable({ write(chunk, _enc, cb) { lines.push(chunk.toString()); cb() } })
   const { createMemoryEventStore } = await import('../../src/store/memoryEventStore.js')
-  const ledger = await assembleGridLedger(createMemoryEventStore(), { clock: steppingClock(), adminToken: ADMIN_TOKEN })
+  const ledger = await assembleGridLedger(memoryBackend(createMemoryEventStore()), { clock: steppingClock(), adminToken: ADMIN_TOKEN })
   const app = await buildApp(ledger, { rateLimit: 0, logger: pino({ level: 'info' }, sink) })
   t.teardown(async () => {
     await app.close()

@@ -5,16 +5,16 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { esdbBackend, sqliteBackend, type Backend } from '../../src/app/backends.js'
 import { assembleGridLedger, type GridLedger } from '../../src/app/gridledger.js'
 import { buildApp } from '../../src/http/app.js'
-import type { EventStore } from '../../src/store/eventStore.js'
 import { openEsdbEventStore } from '../../src/store/esdbEventStore.js'
 import { openSqliteEventStore } from '../../src/store/sqliteEventStore.js'
 import { startEsdbStandIn } from '../support/esdbStandIn.js'
 import { ADMIN_TOKEN, steppingClock } from '../support/harness.js'
 
-async function instance(store: EventStore) {
-  const ledger: GridLedger = await assembleGridLedger(store, { clock: steppingClock(), adminToken: ADMIN_TOKEN })
+async function instance(backend: Backend) {
+  const ledger: GridLedger = await assembleGridLedger(backend, { clock: steppingClock(), adminToken: ADMIN_TOKEN })
   const app = await buildApp(ledger, { rateLimit: 0 })
   const request = (method: string, url: string, payload?: object, token = ADMIN_TOKEN) =>
     app.inject({ method: method as 'GET', url, ...(payload ? { payload } : {}), headers: { authorization: `Bearer ${token}` } })
@@ -23,8 +23,8 @@ async function instance(store: EventStore) {
 
 t.test('SQLite: a token minted by another process on the same file works at once', async t => {
   const path = join(mkdtempSync(join(tmpdir(), 'gridledger-')), 'shared.db')
-  const server = await instance(openSqliteEventStore(path))
-  const cli = await instance(openSqliteEventStore(path)) // a second connection, as the CLI has
+  const server = await instance(sqliteBackend(openSqliteEventStore(path)))
+  const cli = await instance(sqliteBackend(openSqliteEventStore(path))) // a second connection, as the CLI has
   t.teardown(async () => (await server.close(), await cli.close()))
   const issued = await cli.ledger.tokens.create({ role: 'commissioner', label: 'from the CLI' }, null)
   const res = await server.request('GET', '/v1/plans', undefined, issued.token)
@@ -37,8 +37,8 @@ t.test('SQLite: a token minted by another process on the same file works at once
 
 t.test('EventStoreDB stand-in: two API instances on one store', async t => {
   const standIn = await startEsdbStandIn()
-  const a = await instance(await openEsdbEventStore(standIn.url))
-  const b = await instance(await openEsdbEventStore(standIn.url))
+  const a = await instance(esdbBackend(await openEsdbEventStore(standIn.url)))
+  const b = await instance(esdbBackend(await openEsdbEventStore(standIn.url)))
   t.teardown(async () => (await a.close(), await b.close(), await standIn.stop()))
   const created = await a.request('POST', '/v1/plans', { partnership: 'Ealing DAAT', year: '2006/07' })
   t.equal(created.statusCode, 201)

@@ -153,7 +153,7 @@ t.test(`power cut under 16 writers, ${TRIALS} trials: acknowledged writes surviv
       const left = snapshot(ledger.readModels)
       const missingTokens = tokens.filter(m => ledger.readModels.get('tokenIds', m.id) === undefined)
       t.same(missingTokens.map(m => m.label), [], `${where}: every acknowledged token is known`)
-      await rebuildReadModels(ledger.store)
+      await rebuildReadModels(ledger)
       t.same(snapshot(ledger.readModels), left, `${where}: the read models equal a rebuild from the events`)
     } finally {
       await ledger.close()

@@ -4,6 +4,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { memoryBackend, sqliteBackend } from '../../src/app/backends.js'
 import { assembleGridLedger, type GridLedger } from '../../src/app/gridledger.js'
 import { buildApp } from '../../src/http/app.js'
 import type { EventStore } from '../../src/store/eventStore.js'
@@ -38,10 +39,15 @@ export async function startHarness(
   options: { store?: 'memory' | 'sqlite'; sqlitePath?: string; rateLimit?: number; clockStart?: string; eventStore?: EventStore } = {},
 ): Promise<Harness> {
   const sqlitePath = options.sqlitePath ?? (options.store === 'sqlite' ? join(mkdtempSync(join(tmpdir(), 'gridledger-')), 'test.db') : null)
-  // An already opened store (e.g. EventStoreDB on its stand-in) when given.
-  const store = options.eventStore ?? (sqlitePath ? openSqliteEventStore(sqlitePath) : createMemoryEventStore())
+  // An already opened store (e.g. a wrapped memory store, or EventStoreDB on its stand-in) when given: read models in memory.
+  const backend = options.eventStore
+    ? memoryBackend(options.eventStore)
+    : sqlitePath
+      ? sqliteBackend(openSqliteEventStore(sqlitePath))
+      : memoryBackend(createMemoryEventStore())
+  const store = backend.store
   const clock = steppingClock(options.clockStart)
-  const ledger = await assembleGridLedger(store, { clock, adminToken: ADMIN_TOKEN })
+  const ledger = await assembleGridLedger(backend, { clock, adminToken: ADMIN_TOKEN })
   const app = await buildApp(ledger, { rateLimit: options.rateLimit ?? 0 })
   const request: Harness['request'] = async ({ token = ADMIN_TOKEN, headers, ...rest }) =>
     app.inject({ ...rest, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(headers ?? {}) } })
