@@ -4,14 +4,12 @@ import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import cliProgress from 'cli-progress'
 import type { Principal, Role } from '../domain/actor.js'
-import { openGridLedger, rebuildReadModels } from '../app/gridledger.js'
+import { openGridLedger, rebuildReadModelsAt } from '../app/gridledger.js'
 import { ROLES } from '../domain/roles.js'
 import { backupCommand, BACKUP_USAGE } from './backup.js'
 import { restoreCommand, RESTORE_USAGE } from './restore.js'
 import { loadConfig } from '../config.js'
 import { looksLikeZip } from '../import/docx/index.js'
-import { listPlans } from '../projections/readModels/planCatalogue.js'
-import { openStore } from '../store/openStore.js'
 import { serve } from '../server.js'
 
 const CLI_PRINCIPAL: Principal = { tokenId: null, role: 'admin', label: 'cli', owners: [] }
@@ -85,12 +83,11 @@ export async function main(argv: string[], out: Out = l => process.stdout.write(
       }
     }
     case 'rebuild': {
-      const store = await openStore(config.GRIDLEDGER_STORE)
       const bar = process.stdout.isTTY ? new cliProgress.SingleBar({ format: 'rebuild [{bar}] {value}/{total} events' }, cliProgress.Presets.shades_classic) : null
       let started = false
       const t0 = Date.now()
       try {
-        await rebuildReadModels(store, (done, total) => {
+        await rebuildReadModelsAt(config.GRIDLEDGER_STORE, (done, total) => {
           if (bar && !started) {
             bar.start(total, 0)
             started = true
@@ -99,7 +96,6 @@ export async function main(argv: string[], out: Out = l => process.stdout.write(
         })
       } finally {
         bar?.stop()
-        await store.close()
       }
       out(`read models rebuilt in ${Date.now() - t0} ms`)
       return 0
@@ -108,7 +104,7 @@ export async function main(argv: string[], out: Out = l => process.stdout.write(
       const { values } = parseArgs({ args: rest, options: { plan: { type: 'string' }, json: { type: 'boolean' } } })
       const ledger = await openGridLedger({ store: config.GRIDLEDGER_STORE })
       try {
-        const ids = values.plan ? [values.plan] : listPlans(ledger.readModels).map(p => p.id)
+        const ids = values.plan ? [values.plan] : (await ledger.plans.list(CLI_PRINCIPAL)).map(p => p.id)
         let bad = 0
         const verdicts = []
         for (const id of ids) {
