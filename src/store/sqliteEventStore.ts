@@ -39,7 +39,7 @@ import { startCatchUpSubscription, SubscriberHub } from './catchUpSubscription.j
 import { prepareAppend, type PreparedAppend } from './prepareAppend.js'
 import type { StoreObserver } from './storeObserver.js'
 import { describe, DURABILITY_MODES, isInMemory, openConnection, sqliteCode, type Durability } from './sqlite/connection.js'
-import { AppendQueue, highestWritten, settleBatch, wroteEvents, type Outcome, type Pending } from './sqlite/groupCommit.js'
+import { AppendQueue, highestWritten, settleBatch, type Outcome, type Pending } from './sqlite/groupCommit.js'
 import { HeadCache } from './sqlite/headCache.js'
 import { prepareStatements, tupleToStored, type EventTuple, type Statements } from './sqlite/statements.js'
 import { WalSync, type SyncFile } from './sqlite/walSync.js'

@@ -4,8 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { DomainError, ValidationError, type FieldError } from '../../../domain/errors.js'
-import { ContentionError, PreconditionFailedError, UnconfirmedError } from '../../../app/errors.js'
-import { AppendTooLargeError, DuplicateEventError, StoreUnavailableError, VersionConflictError } from '../../../store/eventStore.js'
+import { AppendTooLargeError, ContentionError, DuplicateEventError, PreconditionFailedError, StoreUnavailableError, UnconfirmedError, VersionConflictError } from '../../../app/errors.js'
 import { problem, sendProblem } from '../../problem.js'
 
 const DOMAIN_STATUS = { validation: 400, not_found: 404, conflict: 409, forbidden: 403 } as const
