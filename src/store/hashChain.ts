@@ -10,8 +10,8 @@ export const GENESIS_HASH = '0'.repeat(64)
 /**
  * JSON with object keys sorted at every depth: one byte sequence per value. Keys whose value is
  * undefined are left out, and an undefined array element is null. Written with loops and string
- * concatenation rather than map/filter/join: it runs for every appended event (the append
- * profile had it at 6% of the store's time), and its bytes must never change, as stored hashes
+ * concatenation rather than map/filter/join: it runs for every appended event, on the append
+ * path, and its bytes must never change, as stored hashes
  * depend on them (test/store/hashChain.test.ts holds it to a reference implementation).
  */
 export function canonicalJson(value: unknown): string {

@@ -53,8 +53,8 @@ export const planCatalogueProjection: Projection = {
     next.asOf = event.recordedAt
     next.effectiveOn = EFFECTIVE_ALWAYS
     tx.put(PLAN_STATES_COLLECTION, planId, next)
-    // Owner labels walk every action: recompute them only when an event can change them (the
-    // rebuild profile spent a third of its time here).
+    // Owner labels walk every action, the costliest step of a rebuild: recompute them only
+    // when an event can change them.
     const previous = OWNER_EVENTS.has(event.type) ? undefined : tx.get<CatalogueEntry>(PLANS_COLLECTION, planId)
     const entry: CatalogueEntry = {
       id: next.id,

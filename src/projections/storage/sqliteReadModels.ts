@@ -83,9 +83,8 @@ class SqliteReadModels extends CommittedReadModels {
     // Read models commit without their own fsync (synchronous=NORMAL, for this transaction
     // only): they are derived data and their checkpoints commit with them, so a crash can only
     // take both back together and the runner re-applies from the checkpoint; the event store's
-    // next synced commit syncs the WAL, these frames included. One fsync per group commit
-    // instead of two (the HTTP benchmark's profile). A store that syncs its WAL itself already
-    // runs at NORMAL.
+    // next synced commit syncs the WAL, these frames included: one fsync per group commit
+    // instead of two. A store that syncs its WAL itself already runs at NORMAL.
     if (this.storeSynchronous <= 1) return this.db.transaction(fn).immediate()
     this.db.pragma('synchronous = NORMAL')
     try {
