@@ -15,6 +15,7 @@ import { planStreamId } from '../domain/planStream.js'
 import { checkStreamIntegrity } from '../store/integrity.js'
 import { openSqliteEventStore, type SqliteEventStore } from '../store/sqliteEventStore.js'
 import { packageVersion } from '../version.js'
+import { sqliteBackend } from './backends.js'
 import { assembleGridLedger, type GridLedger } from './gridledger.js'
 
 /** The table a finished backup carries; restore requires it and removes it from the restored store. */
@@ -114,7 +115,7 @@ async function checkCopy<T>(path: string, what: string, finish: (ledger: GridLed
   } catch (error) {
     throw new BackupError(`${what} is not a gridledger store: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
   }
-  const ledger = await assembleGridLedger(store)
+  const ledger = await assembleGridLedger(sqliteBackend(store))
   let out: { report: ChainReport; result: T }
   try {
     quickCheck(store.db, what)

@@ -8,6 +8,7 @@ import { backupSqliteStore, readBackupManifest } from '../../src/app/backup.js'
 import { listScheduledBackups, parseEvery, scheduledBackupName, startBackupSchedule } from '../../src/app/backupSchedule.js'
 import { loadConfig } from '../../src/config.js'
 import { openSqliteEventStore } from '../../src/store/sqliteEventStore.js'
+import { sqliteBackend } from '../../src/app/backends.js'
 import { assembleGridLedger } from '../../src/app/gridledger.js'
 import { seedPlanOverHttp, startServer } from '../support/reliabilityServer.js'
 import { runCli } from '../support/cli.js'
@@ -34,7 +35,7 @@ t.test('intervals and names', async t => {
 
 t.test('a schedule takes real backups one at a time and keeps the newest N', async t => {
   const source = join(dir, 'source.db')
-  const ledger = await assembleGridLedger(openSqliteEventStore(source))
+  const ledger = await assembleGridLedger(sqliteBackend(openSqliteEventStore(source)))
   await ledger.tokens.create({ role: 'auditor', label: 'one event to back up' }, null)
   await ledger.close()
   const out = join(dir, 'scheduled')
