@@ -6,11 +6,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { memoryBackend, openBackend, sqliteBackend } from '../../src/app/backends.js'
 import { createMemoryEventStore } from '../../src/store/memoryEventStore.js'
+import { StoreNotFoundError } from '../../src/store/openStore.js'
 import { openSqliteEventStore, SqliteEventStore } from '../../src/store/sqliteEventStore.js'
 
 t.test('SQLite: the read models live in the store\'s own database', async t => {
   const path = join(mkdtempSync(join(tmpdir(), 'gl-backend-')), 'store.db')
-  const backend = await openBackend(`sqlite:${path}`)
+  await t.rejects(openBackend(`sqlite:${path}`), StoreNotFoundError, 'a missing store is not created unless asked')
+  const backend = await openBackend(`sqlite:${path}`, { create: true })
   t.teardown(() => backend.store.close())
   t.type(backend.store, SqliteEventStore)
   backend.readModels.put('things', 'a', { n: 1 })
