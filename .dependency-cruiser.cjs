@@ -17,7 +17,7 @@ module.exports = {
         'financial quarters); no fastify, zod, pino, database client or node built-in.',
       severity: 'error',
       from: { path: '^src/domain/' },
-      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown', 'core', 'unknown', 'undetermined'], pathNot: '^node_modules/luxon/' },
+      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown', 'core', 'unknown', 'undetermined'], pathNot: '(^|/)node_modules/luxon/' },
     },
     {
       name: 'lower-layers-do-not-import-app-or-http',
