@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { memoryBackend, sqliteBackend } from '../../src/app/backends.js'
 import { assembleGridLedger } from '../../src/app/gridledger.js'
 import { createMetrics } from '../../src/app/metrics.js'
 import { buildApp } from '../../src/http/app.js'
@@ -27,7 +28,7 @@ function sample(text: string, series: string): number | undefined {
 t.test('metrics through inject: protected by their own token, fed by the store observer', async t => {
   const metrics = createMetrics({ processMetrics: false })
   const store = openSqliteEventStore(join(dir, 'inject.db'), { observer: metrics.storeObserver })
-  const ledger = await assembleGridLedger(store, { clock: steppingClock(), adminToken: ADMIN_TOKEN })
+  const ledger = await assembleGridLedger(sqliteBackend(store), { clock: steppingClock(), adminToken: ADMIN_TOKEN })
   metrics.watch(ledger)
   const app = await buildApp(ledger, { rateLimit: 0, metrics: { metrics, token: METRICS_TOKEN } })
   t.teardown(async () => {
@@ -64,7 +65,7 @@ t.test('metrics through inject: protected by their own token, fed by the store o
 
 t.test('projection lag counts the events a projection has not applied', async t => {
   const metrics = createMetrics({ processMetrics: false })
-  const ledger = await assembleGridLedger(createMemoryEventStore(), { clock: steppingClock(), adminToken: ADMIN_TOKEN })
+  const ledger = await assembleGridLedger(memoryBackend(createMemoryEventStore()), { clock: steppingClock(), adminToken: ADMIN_TOKEN })
   t.teardown(() => ledger.close())
   metrics.watch(ledger)
   t.equal(sample(await metrics.registry.metrics(), 'gridledger_projection_lag_events{projection="tokens"}'), 0)

@@ -8,6 +8,7 @@
 // The two unsafe ones are the negative controls: they must lose acknowledged writes at a simulated
 // power cut, or the fault layer is not testing anything. Same composition as src/server.ts.
 import pino from 'pino'
+import { sqliteBackend } from '../../src/app/backends.js'
 import { assembleGridLedger } from '../../src/app/gridledger.js'
 import { loadConfig } from '../../src/config.js'
 import { buildApp } from '../../src/http/app.js'
@@ -25,7 +26,7 @@ const config = loadConfig()
 if (!config.GRIDLEDGER_STORE.startsWith('sqlite:')) throw new Error('the store-variant test server runs on a sqlite: store only')
 const logger = pino({ level: config.LOG_LEVEL })
 const store = openSqliteEventStore(config.GRIDLEDGER_STORE.slice('sqlite:'.length), STORE_VARIANTS[variant])
-const ledger = await assembleGridLedger(store, { adminToken: config.GRIDLEDGER_ADMIN_TOKEN })
+const ledger = await assembleGridLedger(sqliteBackend(store), { adminToken: config.GRIDLEDGER_ADMIN_TOKEN })
 const app = await buildApp(ledger, { logger, rateLimit: config.GRIDLEDGER_RATE_LIMIT, version: packageVersion() })
 await app.listen({ port: config.PORT, host: config.HOST })
 const address = app.server.address()
