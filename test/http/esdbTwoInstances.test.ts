@@ -4,6 +4,7 @@
 // within one second.
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
+import { esdbBackend } from '../../src/app/backends.js'
 import { assembleGridLedger } from '../../src/app/gridledger.js'
 import { buildApp } from '../../src/http/app.js'
 import { openEsdbEventStore } from '../../src/store/esdbEventStore.js'
@@ -11,7 +12,7 @@ import { APPEND_MODES, startEsdbStandIn } from '../support/esdbStandIn.js'
 import { ADMIN_TOKEN, steppingClock } from '../support/harness.js'
 
 async function instance(url: string, streamPrefix: string) {
-  const ledger = await assembleGridLedger(await openEsdbEventStore(url, { streamPrefix }), { clock: steppingClock(), adminToken: ADMIN_TOKEN })
+  const ledger = await assembleGridLedger(esdbBackend(await openEsdbEventStore(url, { streamPrefix })), { clock: steppingClock(), adminToken: ADMIN_TOKEN })
   const app = await buildApp(ledger, { rateLimit: 0 })
   const request = (method: 'GET' | 'POST', url: string, payload?: object, headers: Record<string, string> = {}) =>
     app.inject({ method, url, ...(payload ? { payload } : {}), headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...headers } })
