@@ -5,7 +5,9 @@ import { parentPort } from 'node:worker_threads'
 
 type Job = { task: string; input: unknown }
 
-parentPort!.on('message', async ({ task, input }: Job) => {
+parentPort!.on('message', (job: Job) => void runJob(job))
+
+async function runJob({ task, input }: Job): Promise<void> {
   try {
     const module = (await import(task)) as { run: (input: unknown) => unknown }
     parentPort!.postMessage({ started: true })
@@ -13,4 +15,4 @@ parentPort!.on('message', async ({ task, input }: Job) => {
   } catch (error) {
     parentPort!.postMessage({ ok: false, message: error instanceof Error ? error.message : String(error) })
   }
-})
+}
