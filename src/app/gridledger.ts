@@ -10,6 +10,7 @@ import { systemClock, type Clock } from './clock.js'
 import { CommandHandler } from './commandHandler.js'
 import { IdempotencyService } from './idempotency.js'
 import { ImportService } from './importService.js'
+import { PlanAccess } from './planAccess.js'
 import { PlanQueries } from './planQueries.js'
 import { TokenService, tokensProjection } from './tokens.js'
 
@@ -21,6 +22,8 @@ export interface GridLedger {
   idempotency: IdempotencyService
   tokens: TokenService
   plans: PlanQueries
+  /** Whether a principal may address a plan at all (checked before anything else about a request to it). */
+  planAccess: PlanAccess
   imports: ImportService
   clock: Clock
   close(): Promise<void>
@@ -75,6 +78,7 @@ export async function assembleGridLedger({ store, readModels }: Backend, options
     idempotency,
     tokens,
     plans: new PlanQueries(store, readModels, projections, clock),
+    planAccess: new PlanAccess(store, readModels, projections),
     imports: new ImportService(store, commands, clock),
     clock,
     async close() {

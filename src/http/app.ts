@@ -80,7 +80,7 @@ export async function buildApp(ledger: GridLedger, options: AppOptions = {}): Pr
 
   // Our shared plugins.
   await app.register(errorsPlugin)
-  await app.register(authPlugin, { tokens: ledger.tokens, failuresPerMinute: options.rateLimit ?? 6000 })
+  await app.register(authPlugin, { tokens: ledger.tokens, planAccess: ledger.planAccess, failuresPerMinute: options.rateLimit ?? 6000 })
   await app.register(cacheControlPlugin)
   await app.register(contentTypePlugin)
   await app.register(commandsPlugin, { handler: ledger.commands, idempotency: ledger.idempotency })

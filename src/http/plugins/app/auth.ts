@@ -1,8 +1,9 @@
-// Bearer-token authentication and per-route role checks, as one onRequest hook. Routes
+// Bearer-token authentication, plan visibility and per-route role checks, as one onRequest hook. Routes
 // declare `config: { auth: false }` (public) or `config: { roles: [...] }`.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Principal, Role } from '../../../domain/actor.js'
+import type { PlanAccess } from '../../../app/planAccess.js'
 import type { TokenLookup, TokenService } from '../../../app/tokens.js'
 import { problem, sendProblem } from '../../problem.js'
 import { AuthFailureThrottle } from './authThrottle.js'
@@ -28,6 +29,8 @@ export function bearerToken(request: FastifyRequest): string | null {
 
 export interface AuthOptions {
   tokens: TokenService
+  /** Plan visibility, checked for every route with a :planId before its role check and anything else. */
+  planAccess?: PlanAccess
   /** Failed or missing authentications allowed per client address per minute; 0: unlimited. */
   failuresPerMinute?: number
 }
@@ -61,6 +64,10 @@ async function auth(app: FastifyInstance, options: AuthOptions): Promise<void> {
       return sendProblem(reply, problem(401, token ? 'The bearer token is unknown or revoked' : 'An Authorization: Bearer token is required'))
     }
     request.principal = found
+    // Visibility first: a plan the caller may not see is the same 404 as one that does not
+    // exist, whatever else the request says (role, If-Match, Idempotency-Key, body).
+    const planId = (request.params as { planId?: unknown } | undefined)?.planId
+    if (typeof planId === 'string' && options.planAccess) await options.planAccess.requireVisible(planId, found)
     if (config.roles && !config.roles.includes(found.role)) {
       return sendProblem(reply, problem(403, `The ${found.role} role may not ${request.method} ${request.routeOptions.url}`))
     }

@@ -1,0 +1,41 @@
+// Whether a principal may address a plan at all, answered before anything else about a request
+// to it (its role check, headers, query or body): a plan the caller may not see and a plan that
+// does not exist are one and the same 404, so nothing about the plan leaks through a 412, a 403,
+// a 409 or a validation error. Answered from the plan catalogue read model; a plan it does not
+// show (yet) is looked for once more after catching up with the store, so a plan created or an
+// owner assigned a moment ago is seen (read-your-writes).
+import type { Principal } from '../domain/actor.js'
+import { NotFoundError } from '../domain/errors.js'
+import { sameOwner } from '../domain/values/owners.js'
+import { PLANS_COLLECTION, type CatalogueEntry } from '../projections/readModels/planCatalogue.js'
+import type { ProjectionRunner } from '../projections/readModels/runner.js'
+import type { ReadModelStore } from '../projections/storage/readModelStore.js'
+import type { EventStore } from '../store/eventStore.js'
+
+const CATCH_UP_MS = 2_000
+
+export class PlanAccess {
+  constructor(
+    private readonly store: EventStore,
+    private readonly readModels: ReadModelStore,
+    private readonly runner: ProjectionRunner,
+  ) {}
+
+  /** Throws NotFoundError('plan') unless the plan exists and the principal may see it. */
+  async requireVisible(planId: string, principal: Principal): Promise<void> {
+    if (this.visible(planId, principal)) return
+    await this.runner.waitFor(await this.store.headPosition(), CATCH_UP_MS)
+    if (!this.visible(planId, principal)) throw new NotFoundError('plan', planId)
+  }
+
+  private visible(planId: string, principal: Principal): boolean {
+    const entry = this.readModels.get<CatalogueEntry>(PLANS_COLLECTION, planId)
+    return entry !== undefined && canSeeCatalogued(entry, principal)
+  }
+}
+
+/** The plan catalogue's view of who sees a plan: everyone but providers; a provider when one of its labels owns a live action. */
+function canSeeCatalogued(entry: CatalogueEntry, principal: Principal): boolean {
+  if (principal.role !== 'provider') return true
+  return entry.ownerLabels.some(owner => principal.owners.some(label => sameOwner(owner, label)))
+}
