@@ -4,6 +4,7 @@
 // (parsePlanLines), and each warning and value given its place in the document (table, row,
 // cell, or paragraph).
 import { parsePlanLines, MAX_DOCUMENT_BYTES, type ParsedPlan } from '../index.js'
+import { looksLikeZip } from './mediaType.js'
 import { readWordDocument } from './readWordDocument.js'
 import { DocxRefusedError, malformed, tooLarge, type RefusalStatus } from './refusal.js'
 import { renderPlanText } from './renderPlanText.js'
@@ -15,13 +16,6 @@ export type DocxParseResult =
   | { ok: true; plan: ParsedPlan; warnings: string[]; sources: PlanSources }
   | { ok: false; status: RefusalStatus; reason: string; warnings: string[] }
 
-/** The media type of a Word document. */
-export const DOCX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
-
-/** A zip archive starts with a local file header ("PK\3\4") or, empty, an end record ("PK\5\6"). */
-export function looksLikeZip(bytes: Uint8Array): boolean {
-  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5) && (bytes[3] === 4 || bytes[3] === 6)
-}
 
 /** XML parts never carry a DTD in a Word document; one that does could expand entities without bound. */
 function refuseDoctypes(parts: Map<string, Buffer>): void {

@@ -1,6 +1,6 @@
 import t from 'tap'
 import JSZip from 'jszip'
-import { parseDocx, type DocxParseResult } from '../../../src/import/docx/index.js'
+import { parseDocx, type DocxParseResult } from '../../../src/import/docx/parseDocx.js'
 import { actionCounts } from '../support/seeds.js'
 import { docxFixture } from './support/docx.js'
 

@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap'
-import { parseDocx, type DocxParseResult } from '../../../src/import/docx/index.js'
+import { parseDocx, type DocxParseResult } from '../../../src/import/docx/parseDocx.js'
 import { MAX_PART_BYTES, MAX_TABLES } from '../../../src/import/docx/limits.js'
 import { declareSize, docxFixture, documentXml, makeDocx, para } from './support/docx.js'
 

@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
 import { parsePlanDocument, type ParsedPlan } from '../../../src/import/index.js'
-import { parseDocx, type DocxParseResult } from '../../../src/import/docx/index.js'
+import { parseDocx, type DocxParseResult } from '../../../src/import/docx/parseDocx.js'
 import { actionCounts, fixture, SEEDS } from '../support/seeds.js'
 import { docxFixture } from './support/docx.js'
 
