@@ -11,11 +11,18 @@ import { growthRatio, LINEAR_RATIO } from '../../support/growth.js'
 
 const N = 2000
 
+/** Attempts before a ratio over the bound counts: coverage instrumentation and a loaded machine
+ * can push one linear measurement past it, while a quadratic step (about 16) fails every one. */
+const ATTEMPTS = 3
+
 function linear(t: Test, what: string, parse: (text: string) => unknown, make: (n: number) => string): void {
-  const ratio = growthRatio(size => {
-    const text = make(size)
-    return () => parse(text)
-  }, N)
+  const measure = () =>
+    growthRatio(size => {
+      const text = make(size)
+      return () => parse(text)
+    }, N)
+  let ratio = measure()
+  for (let attempt = 1; attempt < ATTEMPTS && ratio >= LINEAR_RATIO; attempt++) ratio = Math.min(ratio, measure())
   t.ok(ratio < LINEAR_RATIO, `${what}: cost ratio ${ratio.toFixed(1)} at 4n vs n characters`)
 }
 
