@@ -11,6 +11,7 @@ import t from 'tap'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { history, importDocument, random, type ProgressWrite } from '../support/powerLossWorkload.js'
 import { call, seedPlanOverHttp, SERVER_ADMIN_TOKEN, startServer, type ServerChild, type SeededPlan } from '../support/reliabilityServer.js'
 
 const LONG = process.env.GRIDLEDGER_RELIABILITY === 'long'
@@ -21,60 +22,15 @@ const IMPORT_WRITERS = 1
 // Ten kills and restarts outlast the default 300 s file timeout on a loaded machine.
 t.setTimeout(LONG ? 3 * 60 * 60_000 : 20 * 60_000)
 
-const IMPORT_DOC = [
-  'Crash DAAT',
-  'Adult drug treatment plan 2008/09',
-  '',
-  'Planning grid 1: Harm reduction',
-  '',
-  'Objective 1',
-  'Reduce drug related deaths',
-  '',
-  'Action\tBy when\tBy whom\tCosts/budget',
-  'Train staff in naloxone\tQtr 1\tDM\t£1,000',
-  'Audit needle exchange\tQtr 2\tCNWL\t£2,000',
-  'Publish overdose leaflet\tQtr 3\tDM\t£500',
-  '',
-].join('\n')
-
-/** A deterministic-per-seed random source (mulberry32), so a failing trial can be replayed. */
-function random(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let r = Math.imul(a ^ (a >>> 15), 1 | a)
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-interface Write {
-  key: string
-  planId: string
-  actionId: string
-  body: { effectiveDate: string; note: string }
-}
+const IMPORT_DOC = importDocument('Crash DAAT')
 
 interface TrialLog {
-  acknowledged: Write[]
-  unanswered: Write[]
+  acknowledged: ProgressWrite[]
+  unanswered: ProgressWrite[]
   importsAcknowledged: string[]
   importsUnanswered: number
   statuses: Map<number, number>
   unexpected: string[]
-}
-
-async function history(url: string, planId: string): Promise<Array<{ position: number; type: string; data: Record<string, unknown> }>> {
-  const items: Array<{ position: number; type: string; data: Record<string, unknown> }> = []
-  let after = 0
-  for (;;) {
-    const res = await call(url, 'GET', `/v1/plans/${planId}/history?after=${after}&limit=1000`)
-    if (res.status !== 200) throw new Error(`history ${planId}: ${res.status} ${res.text.slice(0, 300)}`)
-    const page = res.json() as { items: typeof items; next?: number }
-    items.push(...page.items)
-    if (page.next === undefined || page.items.length === 0) return items
-    after = page.next
-  }
 }
 
 async function progressNotes(url: string, plans: SeededPlan[]): Promise<Map<string, number>> {
@@ -101,7 +57,7 @@ async function writeUntilKilled(server: ServerChild, plans: SeededPlan[], trial:
   const progressWriter = async (w: number) => {
     for (let i = 0; !dead; i++) {
       const target = actions[(w + i) % actions.length]
-      const write: Write = { key: `crash-t${trial}-w${w}-${i}`, ...target, body: { effectiveDate: '2008-06-30', note: `t${trial} w${w} n${i}` } }
+      const write: ProgressWrite = { key: `crash-t${trial}-w${w}-${i}`, ...target, body: { effectiveDate: '2008-06-30', note: `t${trial} w${w} n${i}` } }
       try {
         const res = await call(server.url, 'POST', `/v1/plans/${write.planId}/actions/${write.actionId}/progress`, write.body, { headers: { 'idempotency-key': write.key }, timeoutMs: 15_000 })
         log.statuses.set(res.status, (log.statuses.get(res.status) ?? 0) + 1)
@@ -169,7 +125,7 @@ t.test(`SIGKILL under ${WRITERS} concurrent writers, ${TRIALS} trials: acknowled
   const seed = Number(process.env.GRIDLEDGER_CRASH_SEED ?? Date.now() % 1_000_000)
   t.comment(`seed ${seed} (GRIDLEDGER_CRASH_SEED=${seed} replays the kill moments)`)
   const rand = random(seed)
-  const allAcknowledged: Write[] = []
+  const allAcknowledged: ProgressWrite[] = []
   const importedPlans = new Set<string>([firstPlan])
   const checkedImports = new Set<string>()
   let totals = { acknowledged: 0, unanswered: 0, replayed: 0, recordedOnRetry: 0, imports: 0, importsLost: 0 }

@@ -7,22 +7,27 @@ export const WRITERS = 16
 /** Of the 16: one imports whole plans (multi-event atomic appends), one mints tokens, the rest report progress. */
 const PROGRESS_WRITERS = WRITERS - 2
 
-export const IMPORT_DOC = [
-  'Power Cut DAAT',
-  'Adult drug treatment plan 2008/09',
-  '',
-  'Planning grid 1: Harm reduction',
-  '',
-  'Objective 1',
-  'Reduce drug related deaths',
-  '',
-  'Action\tBy when\tBy whom\tCosts/budget',
-  'Train staff in naloxone\tQtr 1\tDM\t£1,000',
-  'Audit needle exchange\tQtr 2\tCNWL\t£2,000',
-  'Publish overdose leaflet\tQtr 3\tDM\t£500',
-  '',
-].join('\n')
+/** A small plan document for the partnership named: one grid, one objective, three actions. */
+export function importDocument(partnership: string): string {
+  return [
+    partnership,
+    'Adult drug treatment plan 2008/09',
+    '',
+    'Planning grid 1: Harm reduction',
+    '',
+    'Objective 1',
+    'Reduce drug related deaths',
+    '',
+    'Action\tBy when\tBy whom\tCosts/budget',
+    'Train staff in naloxone\tQtr 1\tDM\t£1,000',
+    'Audit needle exchange\tQtr 2\tCNWL\t£2,000',
+    'Publish overdose leaflet\tQtr 3\tDM\t£500',
+    '',
+  ].join('\n')
+}
+
 export const IMPORT_PARTNERSHIP = 'Power Cut DAAT'
+export const IMPORT_DOC = importDocument(IMPORT_PARTNERSHIP)
 
 /** A deterministic-per-seed random source (mulberry32), so a failing trial can be replayed. */
 export function random(seed: number): () => number {
