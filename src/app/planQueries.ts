@@ -11,6 +11,7 @@ import type { QuarterNumber } from '../domain/values/financialYear.js'
 import { historyPage, type HistoryPage } from '../projections/folds/history.js'
 import { listPlans, PLANS_COLLECTION, type CatalogueEntry } from '../projections/readModels/planCatalogue.js'
 import { projectPlanState, type PlanState } from '../projections/folds/planState.js'
+import { planChanges, type PlanChanges } from '../projections/folds/planChanges.js'
 import { quarterlyReport, type QuarterlyReport } from '../projections/folds/quarterlyReport.js'
 import type { ReadModelStore } from '../projections/storage/readModelStore.js'
 import { planStreamId } from '../domain/planStream.js'
@@ -61,12 +62,26 @@ export class PlanQueries {
 
   async state(planId: string, principal: Principal, options: { asOf?: string; effectiveOn?: string }): Promise<PlanState> {
     const events = await this.events(planId, principal)
-    const now = this.clock().toISOString()
-    const asOf = this.asOf(events, options.asOf)
-    const effectiveOn = options.effectiveOn ?? londonDate(asOf < now ? asOf : now)
-    const state = projectPlanState(events, { asOf, effectiveOn })
+    const state = this.stateAt(events, this.asOf(events, options.asOf), options.effectiveOn)
     if (!state) throw new NotFoundError('plan', planId)
     return state
+  }
+
+  /**
+   * The plan at `to` against the plan at `from`, each effective on `effectiveOn` when given,
+   * else on its own instant's date (as a plain read at that instant would be).
+   */
+  async changes(planId: string, principal: Principal, options: { from: string; to: string; effectiveOn?: string }): Promise<PlanChanges> {
+    const events = await this.events(planId, principal)
+    const from = this.stateAt(events, new Date(options.from).toISOString(), options.effectiveOn)
+    const to = this.stateAt(events, new Date(options.to).toISOString(), options.effectiveOn)
+    return planChanges(from, to, { from: new Date(options.from).toISOString(), to: new Date(options.to).toISOString() })
+  }
+
+  /** The plan state as of an instant, effective on the date given or else that instant's (never later than today). */
+  private stateAt(events: RecordedPlanEvent[], asOf: string, effectiveOn: string | undefined): PlanState | null {
+    const now = this.clock().toISOString()
+    return projectPlanState(events, { asOf, effectiveOn: effectiveOn ?? londonDate(asOf < now ? asOf : now) })
   }
 
   async report(planId: string, principal: Principal, options: { quarter: QuarterNumber; asOf?: string }): Promise<QuarterlyReport> {

@@ -22,6 +22,7 @@ import readRoutes from './routes/api/plans/reads.js'
 import reportingRoutes from './routes/api/plans/reporting.js'
 import structureRoutes from './routes/api/plans/structure.js'
 import tokenRoutes from './routes/api/tokens/index.js'
+import auditRoutes from './routes/api/plans/audit.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -111,5 +112,6 @@ export async function buildApp(ledger: GridLedger, options: AppOptions = {}): Pr
   await app.register(reportingRoutes)
   await app.register(readRoutes, { ledger })
   await app.register(importRoutes, { ledger })
+  await app.register(auditRoutes, { ledger })
   return app
 }

@@ -50,6 +50,7 @@ const ROWS: Record<string, Row> = {
   'GET /v1/plans/:planId/reports/quarterly': { request: f => ({ url: `/v1/plans/${f.planId}/reports/quarterly?quarter=1` }), expect: everyone },
   'GET /v1/plans/:planId/history': { request: f => ({ url: `/v1/plans/${f.planId}/history` }), expect: auditReaders },
   'GET /v1/plans/:planId/integrity': { request: f => ({ url: `/v1/plans/${f.planId}/integrity` }), expect: auditReaders },
+  'GET /v1/plans/:planId/changes': { request: f => ({ url: `/v1/plans/${f.planId}/changes?from=2008-01-01T00:00:00Z&to=2030-01-01T00:00:00Z` }), expect: auditReaders },
   'POST /v1/imports': {
     request: () => ({
       url: '/v1/imports?dryRun=true',
