@@ -13,6 +13,7 @@ import { listPlans, PLANS_COLLECTION, type CatalogueEntry } from '../projections
 import { projectPlanState, type PlanState } from '../projections/folds/planState.js'
 import { planChanges, type PlanChanges } from '../projections/folds/planChanges.js'
 import { quarterlyReport, type QuarterlyReport } from '../projections/folds/quarterlyReport.js'
+import { withSuggestedRags, type PlanRead } from '../projections/folds/suggestedRags.js'
 import type { ReadModelStore } from '../projections/storage/readModelStore.js'
 import { planStreamId } from '../domain/planStream.js'
 import { fromStored, type RecordedPlanEvent } from '../projections/recordedEvent.js'
@@ -60,11 +61,12 @@ export class PlanQueries {
     return events
   }
 
-  async state(planId: string, principal: Principal, options: { asOf?: string; effectiveOn?: string }): Promise<PlanState> {
+  /** The plan state with each action's suggested RAG for the read's date (suggestedRags.ts). */
+  async state(planId: string, principal: Principal, options: { asOf?: string; effectiveOn?: string }): Promise<PlanRead> {
     const events = await this.events(planId, principal)
     const state = this.stateAt(events, this.asOf(events, options.asOf), options.effectiveOn)
     if (!state) throw new NotFoundError('plan', planId)
-    return state
+    return withSuggestedRags(state)
   }
 
   /**
