@@ -18,15 +18,21 @@ export interface UnassignOwner { type: 'UnassignOwner'; actionId: string; owner:
 export interface ReportProgress {
   type: 'ReportProgress'
   actionId: string
-  effectiveDate: string
+  /** Required unless `meetingId` names a meeting (then its date is the default). */
+  effectiveDate?: string
   note: string
   status?: string | null
   percentComplete?: number | null
   furtherAction?: string | null
   source?: SourceRef
+  meetingId?: string
 }
-export interface SetRag { type: 'SetRag'; actionId: string; rag: string; effectiveDate?: string; reason?: string | null; source?: SourceRef }
-export interface ProposeRag { type: 'ProposeRag'; actionId: string; rag: string; effectiveDate?: string; reason?: string | null }
+export interface SetRag { type: 'SetRag'; actionId: string; rag: string; effectiveDate?: string; reason?: string | null; source?: SourceRef; meetingId?: string }
+export interface ProposeRag { type: 'ProposeRag'; actionId: string; rag: string; effectiveDate?: string; reason?: string | null; meetingId?: string }
+export interface AcceptRagProposal { type: 'AcceptRagProposal'; actionId: string; reason?: string | null; effectiveDate?: string; meetingId?: string }
+export interface RejectRagProposal { type: 'RejectRagProposal'; actionId: string; reason: string; effectiveDate?: string; meetingId?: string }
+export interface CreateMeeting { type: 'CreateMeeting'; meetingId: string; date: string; title?: string | null; owners?: string[]; attendees?: string[] }
+export interface CloseMeeting { type: 'CloseMeeting'; meetingId: string; notes?: string | null }
 
 export type PlanCommand =
   | CreatePlan
@@ -44,6 +50,10 @@ export type PlanCommand =
   | ReportProgress
   | SetRag
   | ProposeRag
+  | AcceptRagProposal
+  | RejectRagProposal
+  | CreateMeeting
+  | CloseMeeting
 
 export type PlanCommandType = PlanCommand['type']
 

@@ -92,17 +92,46 @@ export interface ProgressReported extends ActionScoped {
   note: string
   furtherAction: string | null
   source?: SourceRef
+  /** The monitoring meeting that recorded it, when one did. */
+  meetingId?: string
 }
 export interface RagSet extends ActionScoped {
   rag: Rag
   effectiveDate: string
   reason: string | null
   source?: SourceRef
+  meetingId?: string
+  /** True when the rating is a provider's proposal accepted (rag is the proposal's). */
+  acceptsProposal?: true
 }
 export interface RagProposed extends ActionScoped {
   rag: Rag
   effectiveDate: string
   reason: string | null
+  meetingId?: string
+}
+/** A provider's proposal turned down: the proposal is closed, the RAG in force stays. */
+export interface RagProposalRejected extends ActionScoped {
+  /** The rating proposed. */
+  rag: Rag
+  effectiveDate: string
+  reason: string
+  meetingId?: string
+}
+interface MeetingScoped extends PlanScoped {
+  meetingId: string
+  /** The day the meeting is (or was) held: its decisions' default effective date. */
+  date: string
+}
+/** A contract monitoring meeting: the providers in scope (none = the whole plan) and who attends. */
+export interface MeetingCreated extends MeetingScoped {
+  title: string
+  owners: string[]
+  attendees: string[]
+}
+/** The meeting takes no more decisions. */
+export interface MeetingClosed extends MeetingScoped {
+  notes: string | null
 }
 
 export interface PlanEventMap {
@@ -121,6 +150,9 @@ export interface PlanEventMap {
   ProgressReported: ProgressReported
   RagSet: RagSet
   RagProposed: RagProposed
+  RagProposalRejected: RagProposalRejected
+  MeetingCreated: MeetingCreated
+  MeetingClosed: MeetingClosed
 }
 export type PlanEventType = keyof PlanEventMap
 
@@ -144,6 +176,9 @@ export const PLAN_EVENT_VERSIONS: Record<PlanEventType, number> = {
   ProgressReported: 1,
   RagSet: 1,
   RagProposed: 1,
+  RagProposalRejected: 1,
+  MeetingCreated: 1,
+  MeetingClosed: 1,
 }
 
 export const PLAN_EVENT_TYPES = Object.keys(PLAN_EVENT_VERSIONS) as PlanEventType[]
@@ -158,7 +193,11 @@ export function effectiveDateOf(event: PlanEvent): string | null {
     case 'ProgressReported':
     case 'RagSet':
     case 'RagProposed':
+    case 'RagProposalRejected':
       return event.data.effectiveDate
+    case 'MeetingCreated':
+    case 'MeetingClosed':
+      return event.data.date
     default:
       return null
   }

@@ -8,6 +8,7 @@
 import type { Principal } from './actor.js'
 import type { PlanCommand } from './commands.js'
 import type { PlanEvent } from './events.js'
+import { acceptRagProposal, closeMeeting, createMeeting, rejectRagProposal } from './plan/decideMeetings.js'
 import { proposeRag, reportProgress, setRag } from './plan/decideReporting.js'
 import {
   addAction, addGrid, addObjective, assignOwner, createPlan, rateSelfAssessment, recordGridBudget, recordGridNarrative, reviseAction, reviseObjective,
@@ -28,7 +29,8 @@ export interface DecideContext {
 }
 
 /** The events a parsed command produces on this state, or a domain error. */
-export function decide(command: ParsedPlanCommand, state: PlanDecisionState, { actor }: Pick<DecideContext, 'actor'>): PlanEvent[] {
+/** `today` (when given) keeps decisions out of meetings not yet held. */
+export function decide(command: ParsedPlanCommand, state: PlanDecisionState, { actor, today }: Pick<DecideContext, 'actor'> & Partial<Pick<DecideContext, 'today'>>): PlanEvent[] {
   switch (command.type) {
     case 'CreatePlan': return createPlan(command, state, actor)
     case 'AddGrid': return addGrid(command, state, actor)
@@ -42,9 +44,13 @@ export function decide(command: ParsedPlanCommand, state: PlanDecisionState, { a
     case 'WithdrawAction': return withdrawAction(command, state, actor)
     case 'AssignOwner': return assignOwner(command, state, actor)
     case 'UnassignOwner': return unassignOwner(command, state, actor)
-    case 'ReportProgress': return reportProgress(command, state, actor)
-    case 'SetRag': return setRag(command, state, actor)
-    case 'ProposeRag': return proposeRag(command, state, actor)
+    case 'ReportProgress': return reportProgress(command, state, actor, today)
+    case 'SetRag': return setRag(command, state, actor, today)
+    case 'ProposeRag': return proposeRag(command, state, actor, today)
+    case 'AcceptRagProposal': return acceptRagProposal(command, state, actor, today)
+    case 'RejectRagProposal': return rejectRagProposal(command, state, actor, today)
+    case 'CreateMeeting': return createMeeting(command, state, actor)
+    case 'CloseMeeting': return closeMeeting(command, state, actor)
   }
 }
 

@@ -4,6 +4,7 @@ import type { Principal } from '../actor.js'
 import type { PlanEvent } from '../events.js'
 import { parseFinancialYear, type FinancialYear } from '../values/financialYear.js'
 import { distinctOwners, sameOwner } from '../values/owners.js'
+import type { Rag } from '../values/types.js'
 import { maySeePlan, type PlanScope } from '../visibility.js'
 
 export interface ActionFacts {
@@ -11,6 +12,15 @@ export interface ActionFacts {
   objectiveId: string
   owners: string[]
   withdrawn: boolean
+  /** The rating a provider proposed that no RAG set or rejection has settled yet. */
+  proposal?: Rag | null
+}
+
+/** What deciding needs of a monitoring meeting: its date (default effective date) and whether it is open. */
+export interface MeetingFacts {
+  date: string
+  owners: string[]
+  open: boolean
 }
 
 export interface PlanDecisionState {
@@ -21,10 +31,11 @@ export interface PlanDecisionState {
   grids: Set<string>
   objectives: Map<string, { gridId: string }>
   actions: Map<string, ActionFacts>
+  meetings: Map<string, MeetingFacts>
 }
 
 export function initialState(): PlanDecisionState {
-  return { planId: null, partnership: null, year: null, gridNumbers: new Map(), grids: new Set(), objectives: new Map(), actions: new Map() }
+  return { planId: null, partnership: null, year: null, gridNumbers: new Map(), grids: new Set(), objectives: new Map(), actions: new Map(), meetings: new Map() }
 }
 
 /** A copy that can be evolved without touching `state` (deciding a batch against a scratch state). */
@@ -35,6 +46,7 @@ export function copyState(state: PlanDecisionState): PlanDecisionState {
     grids: new Set(state.grids),
     objectives: new Map(state.objectives),
     actions: new Map([...state.actions].map(([id, a]) => [id, { ...a, owners: [...a.owners] }])),
+    meetings: new Map([...state.meetings].map(([id, m]) => [id, { ...m }])),
   }
 }
 
@@ -78,6 +90,21 @@ export function evolve(state: PlanDecisionState, event: PlanEvent): PlanDecision
     case 'OwnerUnassigned': {
       const action = state.actions.get(event.data.actionId)
       if (action) action.owners = action.owners.filter(o => !sameOwner(o, event.data.owner))
+      return state
+    }
+    case 'RagProposed':
+    case 'RagSet':
+    case 'RagProposalRejected': {
+      const action = state.actions.get(event.data.actionId)
+      if (action) action.proposal = event.type === 'RagProposed' ? event.data.rag : null
+      return state
+    }
+    case 'MeetingCreated':
+      state.meetings.set(event.data.meetingId, { date: event.data.date, owners: [...event.data.owners], open: true })
+      return state
+    case 'MeetingClosed': {
+      const meeting = state.meetings.get(event.data.meetingId)
+      if (meeting) meeting.open = false
       return state
     }
     default:

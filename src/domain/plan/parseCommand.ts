@@ -1,16 +1,18 @@
 // The edge of the decider: a command as a caller wrote it becomes a parsed command, or a
 // ValidationError naming every bad field. Needs no state, only today's date (the default and
 // the latest effective date).
-import type { PlanCommand, ReportProgress, SetRag, ProposeRag } from '../commands.js'
+import type { AcceptRagProposal, PlanCommand, ProposeRag, RejectRagProposal, ReportProgress, SetRag } from '../commands.js'
 import { ValidationError } from '../errors.js'
 import type { BudgetLine, GridNarrativeSection } from '../events.js'
 import { MAX_BUDGET_LINES, MAX_GRID_NUMBER, MAX_SHORT_TEXT } from '../limits.js'
+import { MAX_ID } from './parseMeetingCommand.js'
 import { defaultPlanTitle } from '../planTitle.js'
 import { parseFinancialYear } from '../values/financialYear.js'
 import { parseMoney } from '../values/money.js'
 import { normaliseOwners } from '../values/owners.js'
 import { budgetLabel, budgetMoney, effectiveDate, itemNumber, optionalText, outcomes, ownerList, parseFields, percentComplete, progressStatus, rag, text } from './fields.js'
-import type { ActionChanges, ObjectiveChanges, ParsedPlanCommand, ParsedReportProgress, Rating } from './parsedCommand.js'
+import { parseMeetingCommand } from './parseMeetingCommand.js'
+import type { ActionChanges, ObjectiveChanges, ParsedPlanCommand, ParsedReportProgress, ProposalVerdict, Rating } from './parsedCommand.js'
 
 export function parsePlanCommand(command: PlanCommand, today: string): ParsedPlanCommand {
   switch (command.type) {
@@ -90,6 +92,15 @@ export function parsePlanCommand(command: PlanCommand, today: string): ParsedPla
       return { type: 'SetRag', actionId: command.actionId, ...rating(command, today), ...source(command) }
     case 'ProposeRag':
       return { type: 'ProposeRag', actionId: command.actionId, ...rating(command, today) }
+    case 'AcceptRagProposal':
+      return { type: 'AcceptRagProposal', actionId: command.actionId, ...verdict(command, today, false) }
+    case 'RejectRagProposal': {
+      const parsed = verdict(command, today, true)
+      return { type: 'RejectRagProposal', actionId: command.actionId, ...parsed, reason: parsed.reason! }
+    }
+    case 'CreateMeeting':
+    case 'CloseMeeting':
+      return parseMeetingCommand(command)
   }
 }
 
@@ -130,8 +141,12 @@ function budgetLines(lines: unknown): BudgetLine[] {
 
 function progress(command: ReportProgress, today: string): Omit<ParsedReportProgress, 'type' | 'actionId' | 'source'> {
   return parseFields({
+    meetingId: () => meetingId(command.meetingId),
     effectiveDate: () => {
-      if (command.effectiveDate === undefined || command.effectiveDate === null) throw ValidationError.field('effectiveDate', 'is required')
+      if (command.effectiveDate === undefined || command.effectiveDate === null) {
+        if (command.meetingId !== undefined && command.meetingId !== null) return null
+        throw ValidationError.field('effectiveDate', 'is required (or name a meetingId: its date is the default)')
+      }
       return effectiveDate(command.effectiveDate, 'effectiveDate', today)
     },
     note: () => text(command.note, 'note'),
@@ -145,9 +160,29 @@ function progress(command: ReportProgress, today: string): Omit<ParsedReportProg
 function rating(command: SetRag | ProposeRag, today: string): Rating {
   return parseFields<Rating>({
     rag: () => rag(command.rag, 'rag'),
-    effectiveDate: () => effectiveDate(command.effectiveDate, 'effectiveDate', today),
+    effectiveDate: () => decisionDate(command, today),
     reason: () => optionalText(command.reason, 'reason'),
+    meetingId: () => meetingId(command.meetingId),
   })
+}
+
+/** Accepting or rejecting a proposal: a reason (required to reject), effective date, meeting. */
+function verdict(command: AcceptRagProposal | RejectRagProposal, today: string, reasonRequired: boolean): ProposalVerdict {
+  return parseFields<ProposalVerdict>({
+    effectiveDate: () => decisionDate(command, today),
+    reason: () => (reasonRequired ? text(command.reason, 'reason') : optionalText(command.reason, 'reason')),
+    meetingId: () => meetingId(command.meetingId),
+  })
+}
+
+/** The effective date given; else, in a meeting, null (the decider takes the meeting's date); else today. */
+function decisionDate(command: { effectiveDate?: string; meetingId?: string }, today: string): string | null {
+  if ((command.effectiveDate === undefined || command.effectiveDate === null) && command.meetingId !== undefined && command.meetingId !== null) return null
+  return effectiveDate(command.effectiveDate, 'effectiveDate', today)
+}
+
+function meetingId(value: unknown): string | null {
+  return optionalText(value, 'meetingId', MAX_ID)
 }
 
 function source(command: { source?: ParsedReportProgress['source'] }): { source?: NonNullable<ParsedReportProgress['source']> } {

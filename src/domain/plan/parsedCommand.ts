@@ -24,18 +24,29 @@ export interface ParsedReviseAction { type: 'ReviseAction'; actionId: string; ch
 export interface ParsedWithdrawAction { type: 'WithdrawAction'; actionId: string; reason: string | null }
 export interface ParsedAssignOwner { type: 'AssignOwner'; actionId: string; owner: string }
 export interface ParsedUnassignOwner { type: 'UnassignOwner'; actionId: string; owner: string }
-export interface ParsedReportProgress extends Sourced {
+/** A decision may name the monitoring meeting that took it; its date is then the default effective date. */
+export interface InMeeting {
+  meetingId: string | null
+}
+export interface ParsedReportProgress extends Sourced, InMeeting {
   type: 'ReportProgress'
   actionId: string
-  effectiveDate: string
+  /** Null only with a meeting: the decider fills in the meeting's date. */
+  effectiveDate: string | null
   note: string
   status: ProgressStatus | null
   percentComplete: number | null
   furtherAction: string | null
 }
-export interface Rating { rag: Rag; effectiveDate: string; reason: string | null }
+/** `effectiveDate` null only with a meeting: the decider fills in the meeting's date. */
+export interface Rating extends InMeeting { rag: Rag; effectiveDate: string | null; reason: string | null }
 export interface ParsedSetRag extends Sourced, Rating { type: 'SetRag'; actionId: string }
 export interface ParsedProposeRag extends Rating { type: 'ProposeRag'; actionId: string }
+export interface ProposalVerdict extends InMeeting { effectiveDate: string | null; reason: string | null }
+export interface ParsedAcceptRagProposal extends ProposalVerdict { type: 'AcceptRagProposal'; actionId: string }
+export interface ParsedRejectRagProposal extends ProposalVerdict { type: 'RejectRagProposal'; actionId: string; reason: string }
+export interface ParsedCreateMeeting { type: 'CreateMeeting'; meetingId: string; date: string; title: string; owners: string[]; attendees: string[] }
+export interface ParsedCloseMeeting { type: 'CloseMeeting'; meetingId: string; notes: string | null }
 
 export type ParsedPlanCommand =
   | ParsedCreatePlan
@@ -53,3 +64,7 @@ export type ParsedPlanCommand =
   | ParsedReportProgress
   | ParsedSetRag
   | ParsedProposeRag
+  | ParsedAcceptRagProposal
+  | ParsedRejectRagProposal
+  | ParsedCreateMeeting
+  | ParsedCloseMeeting

@@ -10,7 +10,7 @@
 //     owners, revisions, withdrawals) are not filtered by effective date;
 //   - the progress shown is the one with the greatest effective date, ties going to the later
 //     recording; likewise the RAG in force;
-//   - a RAG proposal is shown until a RAG is set after it (in recording order);
+//   - a RAG proposal is shown until a RAG is set or the proposal rejected after it (in recording order);
 //   - a withdrawn action leaves the state (it stays in the history and in earlier asOf views).
 import type { Actor } from '../../domain/actor.js'
 import { effectiveDateOf, type BudgetLine, type GridNarrativeSection } from '../../domain/events.js'
@@ -313,6 +313,12 @@ export function applyToPlanState(state: PlanState | null, recorded: RecordedPlan
       }
       // A RAG set settles every proposal recorded before it.
       action.proposedRag = null
+      return state
+    }
+    case 'RagProposalRejected': {
+      // The proposal is closed; the RAG in force stays.
+      const action = index.actions.get(event.data.actionId)?.action
+      if (action) action.proposedRag = null
       return state
     }
     case 'RagProposed': {
