@@ -12,6 +12,7 @@ import { IdempotencyService } from './idempotency.js'
 import { ImportService } from './importService.js'
 import { PlanAccess } from './planAccess.js'
 import { PlanQueries } from './planQueries.js'
+import { SignOffService } from './signOffs.js'
 import { TokenService, tokensProjection } from './tokens.js'
 
 export interface GridLedger {
@@ -25,6 +26,8 @@ export interface GridLedger {
   /** Whether a principal may address a plan at all (checked before anything else about a request to it). */
   planAccess: PlanAccess
   imports: ImportService
+  /** Quarterly reports signed off, frozen in the plan's stream. */
+  signOffs: SignOffService
   clock: Clock
   close(): Promise<void>
 }
@@ -70,6 +73,7 @@ export async function assembleGridLedger({ store, readModels }: Backend, options
   await projections.waitFor(await store.headPosition(), 60_000)
   const idempotency = new IdempotencyService(store, { retentionMs: options.idempotencyRetentionMs, clock })
   idempotency.startPruning()
+  const plans = new PlanQueries(store, readModels, projections, clock)
   return {
     store,
     readModels,
@@ -77,9 +81,10 @@ export async function assembleGridLedger({ store, readModels }: Backend, options
     commands,
     idempotency,
     tokens,
-    plans: new PlanQueries(store, readModels, projections, clock),
+    plans,
     planAccess: new PlanAccess(store, readModels, projections),
     imports: new ImportService(store, commands, clock),
+    signOffs: new SignOffService(plans, clock),
     clock,
     async close() {
       idempotency.stopPruning()

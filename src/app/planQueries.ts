@@ -21,7 +21,15 @@ import type { ProjectionRunner } from '../projections/readModels/runner.js'
 import type { EventStore } from '../store/eventStore.js'
 import type { ChainVerdict } from '../store/hashChain.js'
 import { checkStreamIntegrity } from '../store/integrity.js'
+import { checkSignOffs, type SignOffCheck } from '../projections/folds/signOffs.js'
 import type { Clock } from './clock.js'
+
+/** "Now" for a read of these events: the clock, or the latest event's time when another instance's clock ran ahead. */
+export function readInstant(events: RecordedPlanEvent[], now: Date): string {
+  const iso = now.toISOString()
+  const latest = events.length ? events[events.length - 1].recordedAt : iso
+  return latest > iso ? latest : iso
+}
 
 export interface PlanSummary {
   id: string
@@ -100,10 +108,7 @@ export class PlanQueries {
    * what has been acknowledged.
    */
   private asOf(events: RecordedPlanEvent[], requested: string | undefined): string {
-    if (requested) return new Date(requested).toISOString()
-    const now = this.clock().toISOString()
-    const latest = events[events.length - 1].recordedAt
-    return latest > now ? latest : now
+    return requested ? new Date(requested).toISOString() : readInstant(events, this.clock())
   }
 
   async history(planId: string, principal: Principal, options: { actionId?: string; after?: number; limit?: number }): Promise<HistoryPage> {
@@ -115,9 +120,35 @@ export class PlanQueries {
    * Only admins, commissioners and auditors reach this (route roles), and they see every plan.
    * The plan catalogue's entry is the chain head's second witness (checkStreamIntegrity).
    */
-  async integrity(planId: string): Promise<ChainVerdict> {
+  async integrity(planId: string): Promise<IntegrityVerdict> {
     const witness = this.readModels.get<CatalogueEntry>(PLANS_COLLECTION, planId)
     if (!witness && (await this.store.streamVersion(planStreamId(planId))) === 0) throw new NotFoundError('plan', planId)
-    return checkStreamIntegrity(this.store, planStreamId(planId), witness && { version: witness.version, hash: witness.headHash })
+    const verdict = await checkStreamIntegrity(this.store, planStreamId(planId), witness && { version: witness.version, hash: witness.headHash })
+    return withSignOffChecks(verdict, await this.readableEvents(planId))
   }
+
+  /** The plan's events, or null when one cannot be read back (the chain check reports where). */
+  private async readableEvents(planId: string): Promise<RecordedPlanEvent[] | null> {
+    try {
+      return (await this.store.readStream(planStreamId(planId))).map(fromStored)
+    } catch {
+      return null
+    }
+  }
+}
+
+/** The chain's verdict and each sign-off's replay. */
+export interface IntegrityVerdict extends ChainVerdict {
+  signoffs: SignOffCheck[]
+}
+
+/**
+ * Adds each sign-off's check to the chain's verdict: a sign-off whose report no longer replays
+ * to the hash signed makes the plan fail, at the sign-off's position when the chain itself held.
+ */
+export function withSignOffChecks(verdict: ChainVerdict, events: RecordedPlanEvent[] | null): IntegrityVerdict {
+  const signoffs = events ? checkSignOffs(events) : []
+  const bad = signoffs.find(s => !s.ok)
+  if (!bad || !verdict.ok) return { ...verdict, signoffs }
+  return { ...verdict, ok: false, firstBadPosition: bad.position, detail: bad.detail, signoffs }
 }

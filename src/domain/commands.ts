@@ -34,6 +34,19 @@ export interface RejectRagProposal { type: 'RejectRagProposal'; actionId: string
 export interface CreateMeeting { type: 'CreateMeeting'; meetingId: string; date: string; title?: string | null; owners?: string[]; attendees?: string[] }
 export interface CloseMeeting { type: 'CloseMeeting'; meetingId: string; notes?: string | null }
 
+/** The application folds the report and hashes it; the decider checks and records the sign-off (plan/signOff.ts). */
+export interface SignOffReport {
+  type: 'SignOffReport'
+  signoffId: string
+  quarter: number
+  signedBy: string
+  note?: string | null
+  asOf: string
+  reportVersion: number
+  contentHash: string
+  report: Record<string, unknown>
+}
+
 export type PlanCommand =
   | CreatePlan
   | AddGrid
@@ -54,6 +67,7 @@ export type PlanCommand =
   | RejectRagProposal
   | CreateMeeting
   | CloseMeeting
+  | SignOffReport
 
 export type PlanCommandType = PlanCommand['type']
 

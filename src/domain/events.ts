@@ -134,6 +134,21 @@ export interface MeetingClosed extends MeetingScoped {
   notes: string | null
 }
 
+/**
+ * A quarter's report signed off: the report as recorded at `asOf`, folded from the plan's first
+ * `reportVersion` events, frozen here with the sha256 of its canonical JSON.
+ */
+export interface ReportSignedOff extends PlanScoped {
+  signoffId: string
+  quarter: 1 | 2 | 3 | 4
+  signedBy: string
+  note: string | null
+  asOf: string
+  reportVersion: number
+  contentHash: string
+  report: Record<string, unknown>
+}
+
 export interface PlanEventMap {
   PlanCreated: PlanCreated
   GridAdded: GridAdded
@@ -153,6 +168,7 @@ export interface PlanEventMap {
   RagProposalRejected: RagProposalRejected
   MeetingCreated: MeetingCreated
   MeetingClosed: MeetingClosed
+  ReportSignedOff: ReportSignedOff
 }
 export type PlanEventType = keyof PlanEventMap
 
@@ -179,6 +195,7 @@ export const PLAN_EVENT_VERSIONS: Record<PlanEventType, number> = {
   RagProposalRejected: 1,
   MeetingCreated: 1,
   MeetingClosed: 1,
+  ReportSignedOff: 1,
 }
 
 export const PLAN_EVENT_TYPES = Object.keys(PLAN_EVENT_VERSIONS) as PlanEventType[]

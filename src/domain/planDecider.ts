@@ -16,6 +16,7 @@ import {
 } from './plan/decideStructure.js'
 import type { PlanDecisionState } from './plan/decisionState.js'
 import { parsePlanCommand } from './plan/parseCommand.js'
+import { signOffReport } from './plan/signOff.js'
 import type { ParsedPlanCommand } from './plan/parsedCommand.js'
 
 export { canSee, copyState, evolve, fold, initialState, planOwnerLabels, planScope, type PlanDecisionState } from './plan/decisionState.js'
@@ -51,6 +52,7 @@ export function decide(command: ParsedPlanCommand, state: PlanDecisionState, { a
     case 'RejectRagProposal': return rejectRagProposal(command, state, actor, today)
     case 'CreateMeeting': return createMeeting(command, state, actor)
     case 'CloseMeeting': return closeMeeting(command, state, actor)
+    case 'SignOffReport': return signOffReport(command, state, actor)
   }
 }
 

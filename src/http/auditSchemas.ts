@@ -2,7 +2,8 @@
 // beside schemas.ts and built from its pieces.
 import { z } from 'zod'
 import { PROGRESS_STATUSES, RAGS } from '../domain/values/types.js'
-import { calendarDate, instant } from './schemas.js'
+import { MAX_SHORT_TEXT, MAX_TEXT } from '../domain/limits.js'
+import { calendarDate, Id, instant } from './schemas.js'
 
 export const ChangesQuery = z.strictObject({ from: instant, to: instant, effectiveOn: calendarDate.optional() })
 
@@ -35,3 +36,26 @@ export const PlanChanges = z.object({
   withdrawn: z.array(PlanItem),
   changed: z.array(z.object({ kind: itemKind, id: z.string(), field: z.string(), before: z.unknown(), after: z.unknown() })),
 })
+
+export const SignOffParams = z.strictObject({ planId: Id, signoffId: Id })
+export const SignOffBody = z.strictObject({
+  quarter: z.number().int().min(1).max(4),
+  signedBy: z.string().trim().min(1, 'must not be empty').max(MAX_SHORT_TEXT).meta({ description: 'who signs, as they sign (a name, a role, a board)' }),
+  note: z.string().max(MAX_TEXT).optional(),
+})
+const actorRef = z.object({ tokenId: z.string().nullable(), role: z.string(), label: z.string().nullable() })
+export const SignOff = z.object({
+  id: z.string(),
+  quarter: z.number().int(),
+  asOf: z.string().meta({ description: 'the report is as recorded at this instant' }),
+  signedBy: z.string(),
+  note: z.string().nullable(),
+  contentHash: z.string().meta({ description: "sha256 (hex) of the report's canonical JSON (keys sorted at every depth)" }),
+  signedAt: z.string(),
+  actor: actorRef,
+  reportVersion: z.number().int().meta({ description: "the report was folded from the plan's first reportVersion events" }),
+  position: z.number().int().meta({ description: "the sign-off's own place in the plan's history" }),
+})
+export const SignOffList = z.object({ items: z.array(SignOff) })
+export const SignedReport = SignOff.extend({ report: z.record(z.string(), z.unknown()).meta({ description: 'the quarterly report exactly as signed' }) })
+export const SignOffCreated = SignOff.extend({ version: z.number().int() })

@@ -92,6 +92,10 @@ export const Integrity = z.object({
   head: z.string(),
   firstBadPosition: z.number().int().optional(),
   detail: z.string().optional(),
+  signoffs: z
+    .array(z.object({ id: z.string(), quarter: z.number().int(), position: z.number().int(), ok: z.boolean(), detail: z.string().optional() }))
+    .optional()
+    .meta({ description: "each sign-off's report replayed as of its time and hashed again" }),
 })
 
 // Problems may carry extension members (RFC 9457), e.g. the existing planId of a duplicate import.

@@ -50,6 +50,12 @@ const ROWS: Record<string, Row> = {
   'GET /v1/plans/:planId/reports/quarterly': { request: f => ({ url: `/v1/plans/${f.planId}/reports/quarterly?quarter=1` }), expect: everyone },
   'GET /v1/plans/:planId/history': { request: f => ({ url: `/v1/plans/${f.planId}/history` }), expect: auditReaders },
   'GET /v1/plans/:planId/integrity': { request: f => ({ url: `/v1/plans/${f.planId}/integrity` }), expect: auditReaders },
+  'POST /v1/plans/:planId/signoffs': { request: f => ({ url: `/v1/plans/${f.planId}/signoffs`, payload: { quarter: 1, signedBy: 'Board' } }), expect: editorsOnly(201) },
+  'GET /v1/plans/:planId/signoffs': { request: f => ({ url: `/v1/plans/${f.planId}/signoffs` }), expect: auditReaders },
+  'GET /v1/plans/:planId/signoffs/:signoffId': {
+    request: async (f, h) => ({ url: `/v1/plans/${f.planId}/signoffs/${(await h.request({ method: 'POST', url: `/v1/plans/${f.planId}/signoffs`, payload: { quarter: 1, signedBy: 'Board' } })).json().id}` }),
+    expect: auditReaders,
+  },
   'GET /v1/plans/:planId/changes': { request: f => ({ url: `/v1/plans/${f.planId}/changes?from=2008-01-01T00:00:00Z&to=2030-01-01T00:00:00Z` }), expect: auditReaders },
   'POST /v1/imports': {
     request: () => ({

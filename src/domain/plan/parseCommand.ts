@@ -13,6 +13,7 @@ import { normaliseOwners } from '../values/owners.js'
 import { budgetLabel, budgetMoney, effectiveDate, itemNumber, optionalText, outcomes, ownerList, parseFields, percentComplete, progressStatus, rag, text } from './fields.js'
 import { parseMeetingCommand } from './parseMeetingCommand.js'
 import type { ActionChanges, ObjectiveChanges, ParsedPlanCommand, ParsedReportProgress, ProposalVerdict, Rating } from './parsedCommand.js'
+import { parseSignOffReport } from './signOff.js'
 
 export function parsePlanCommand(command: PlanCommand, today: string): ParsedPlanCommand {
   switch (command.type) {
@@ -101,6 +102,8 @@ export function parsePlanCommand(command: PlanCommand, today: string): ParsedPla
     case 'CreateMeeting':
     case 'CloseMeeting':
       return parseMeetingCommand(command)
+    case 'SignOffReport':
+      return parseSignOffReport(command)
   }
 }
 

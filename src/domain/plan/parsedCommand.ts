@@ -4,6 +4,7 @@
 import type { BudgetLine, GridNarrativeSection, SourceRef } from '../events.js'
 import type { FinancialYear } from '../values/financialYear.js'
 import type { Money, ProgressStatus, Rag } from '../values/types.js'
+import type { ParsedSignOffReport } from './signOff.js'
 
 interface Sourced {
   source?: SourceRef
@@ -68,3 +69,4 @@ export type ParsedPlanCommand =
   | ParsedRejectRagProposal
   | ParsedCreateMeeting
   | ParsedCloseMeeting
+  | ParsedSignOffReport

@@ -3,9 +3,11 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { GridLedger } from '../../../../app/gridledger.js'
-import { ChangesQuery, PlanChanges } from '../../../auditSchemas.js'
+import type { ReportSignedOff } from '../../../../domain/events.js'
+import type { QuarterNumber } from '../../../../domain/values/financialYear.js'
+import { ChangesQuery, PlanChanges, SignedReport, SignOffBody, SignOffCreated, SignOffList, SignOffParams } from '../../../auditSchemas.js'
 import { PlanParams, Problem } from '../../../schemas.js'
-import { AUDIT_READERS } from '../../roles.js'
+import { AUDIT_READERS, EDITORS } from '../../roles.js'
 
 export default async function auditRoutes(fastify: FastifyInstance, { ledger }: { ledger: GridLedger }): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>()
@@ -20,4 +22,45 @@ export default async function auditRoutes(fastify: FastifyInstance, { ledger }: 
       response: { 200: PlanChanges, 400: Problem, 404: Problem },
     },
   }, async request => ledger.plans.changes(request.params.planId, request.principal!, request.query))
+
+  app.post('/v1/plans/:planId/signoffs', {
+    config: { roles: EDITORS },
+    schema: {
+      tags: ['audit'],
+      summary: "Sign off a quarter's report: the report as recorded now, frozen with the signer, the time and the sha256 of its canonical JSON",
+      params: PlanParams,
+      body: SignOffBody,
+      response: { 201: SignOffCreated, 400: Problem, 403: Problem, 404: Problem, 412: Problem },
+    },
+  }, async (request, reply) => {
+    const { planId } = request.params
+    const principal = request.principal!
+    const command = await ledger.signOffs.command(planId, principal, { ...request.body, quarter: request.body.quarter as QuarterNumber })
+    return app.runCommand(request, reply, {
+      planId,
+      commands: [command],
+      respond: outcome => {
+        const d = outcome.events[0].data as unknown as ReportSignedOff
+        const { tokenId, role, label } = principal
+        return {
+          status: 201,
+          headers: { Location: `/v1/plans/${planId}/signoffs/${d.signoffId}` },
+          body: {
+            id: d.signoffId, quarter: d.quarter, asOf: d.asOf, signedBy: d.signedBy, note: d.note, contentHash: d.contentHash,
+            signedAt: outcome.recordedAt, actor: { tokenId, role, label }, reportVersion: d.reportVersion, position: outcome.version, version: outcome.version,
+          },
+        }
+      },
+    })
+  })
+
+  app.get('/v1/plans/:planId/signoffs', {
+    config: { roles: AUDIT_READERS },
+    schema: { tags: ['audit'], summary: "The plan's signed-off quarterly reports, oldest first", params: PlanParams, response: { 200: SignOffList, 404: Problem } },
+  }, async request => ({ items: await ledger.signOffs.list(request.params.planId, request.principal!) }))
+
+  app.get('/v1/plans/:planId/signoffs/:signoffId', {
+    config: { roles: AUDIT_READERS },
+    schema: { tags: ['audit'], summary: 'A sign-off with its report exactly as signed', params: SignOffParams, response: { 200: SignedReport, 404: Problem } },
+  }, async request => ledger.signOffs.get(request.params.planId, request.principal!, request.params.signoffId))
 }
