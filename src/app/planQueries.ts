@@ -10,10 +10,11 @@ import { londonDate } from '../domain/values/calendarDate.js'
 import type { QuarterNumber } from '../domain/values/financialYear.js'
 import { historyPage, type HistoryPage } from '../projections/folds/history.js'
 import { listPlans, PLANS_COLLECTION, type CatalogueEntry } from '../projections/readModels/planCatalogue.js'
-import { projectPlanState, type PlanState } from '../projections/folds/planState.js'
+import { projectPlanState, recordedBy, type PlanState } from '../projections/folds/planState.js'
 import { planChanges, type PlanChanges } from '../projections/folds/planChanges.js'
 import { quarterlyReport, type QuarterlyReport } from '../projections/folds/quarterlyReport.js'
 import { withSuggestedRags, type PlanRead } from '../projections/folds/suggestedRags.js'
+import { CurrentReads, type PreparedAnswer } from '../projections/prepared/currentReads.js'
 import type { ReadModelStore } from '../projections/storage/readModelStore.js'
 import { planStreamId } from '../domain/planStream.js'
 import { fromStored, type RecordedPlanEvent } from '../projections/recordedEvent.js'
@@ -39,16 +40,52 @@ export interface PlanSummary {
   version: number
 }
 
+/** A current-state answer, ready to send: its validator and its JSON text. */
+export interface CurrentAnswer {
+  /** Strong ETag (API.md "Reads"). */
+  etag: string
+  version: number
+  json: string
+}
+
 /** How long a read waits for the projections to reach the store's head before answering anyway. */
 const CATCH_UP_MS = 2_000
 
 export class PlanQueries {
+  private readonly current: CurrentReads
+
   constructor(
     private readonly store: EventStore,
     private readonly readModels: ReadModelStore,
     private readonly runner: ProjectionRunner,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.current = new CurrentReads(store, readModels)
+  }
+
+  /**
+   * The plan state as recorded now and effective today, from the prepared answers
+   * (projections/prepared): what `state` folds without asOf and effectiveOn, without folding.
+   * Its ETag names the version and the date, as the suggestions (and what is effective) change with either.
+   */
+  async currentState(planId: string, principal: Principal): Promise<CurrentAnswer> {
+    const now = this.clock().toISOString()
+    const answer = await this.current.plan(planId, londonDate(now))
+    return this.send(planId, answer, principal, now, `"${answer?.version}-${answer?.effectiveOn}"`)
+  }
+
+  /** The quarterly report as recorded now, from the prepared answers: what `report` folds without asOf. */
+  async currentReport(planId: string, principal: Principal, quarter: QuarterNumber): Promise<CurrentAnswer> {
+    const answer = await this.current.report(planId, quarter)
+    return this.send(planId, answer, principal, this.clock().toISOString(), `"${answer?.version}"`)
+  }
+
+  private send(planId: string, answer: PreparedAnswer | null, principal: Principal, now: string, etag: string): CurrentAnswer {
+    if (!answer || !maySeePlan(principal, answer.scope)) throw new NotFoundError('plan', planId)
+    // As `asOf` below: never before the latest recording, even from a clock running behind.
+    const asOf = answer.lastRecordedAt > now ? answer.lastRecordedAt : now
+    return { etag, version: answer.version, json: answer.json(asOf) }
+  }
 
   /** The plans the principal may see, from the catalogue read model (caught up first: read-your-writes). */
   async list(principal: Principal): Promise<PlanSummary[]> {
@@ -95,11 +132,18 @@ export class PlanQueries {
   }
 
   async report(planId: string, principal: Principal, options: { quarter: QuarterNumber; asOf?: string }): Promise<QuarterlyReport> {
+    return (await this.versionedReport(planId, principal, options)).report
+  }
+
+  /** The report folded from the plan's events, with the plan's version as of the report's `asOf`. */
+  async versionedReport(planId: string, principal: Principal, options: { quarter: QuarterNumber; asOf?: string }): Promise<{ report: QuarterlyReport; version: number }> {
     const events = await this.events(planId, principal)
     const asOf = this.asOf(events, options.asOf)
     const report = quarterlyReport(events, { quarter: options.quarter, asOf })
     if (!report) throw new NotFoundError('plan', planId)
-    return report
+    let version = 0
+    for (const e of events) if (recordedBy(e, asOf)) version = e.version
+    return { report, version }
   }
 
   /**

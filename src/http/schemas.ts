@@ -117,3 +117,4 @@ export const ReportDoc = documented(z.looseObject({ planId: z.string(), rows: z.
 export const HistoryDoc = documented(z.looseObject({ items: z.array(z.unknown()), next: z.number().optional() }).meta({ description: 'History page (API.md "Shapes"); also text/csv' }))
 export const CommandAnswer = z.looseObject({ version: z.number().int() })
 export const NoContent = z.null().meta({ description: 'No content' })
+export const NotModified = z.null().meta({ description: 'Not modified: the If-None-Match given names the current ETag' })

@@ -4,7 +4,7 @@
 // printed for it exactly.
 import type { Rag, ProgressStatus } from '../../domain/values/types.js'
 import { parseFinancialYear, quarterOf, type QuarterNumber } from '../../domain/values/financialYear.js'
-import { actionsInOrder, projectPlanState } from './planState.js'
+import { actionsInOrder, projectPlanState, type PlanState } from './planState.js'
 import type { RecordedPlanEvent } from '../recordedEvent.js'
 
 export interface QuarterlyReportRow {
@@ -56,6 +56,17 @@ export function quarterlyReport(events: Iterable<RecordedPlanEvent>, options: Qu
   const quarter = quarterOf(parseFinancialYear(created.event.data.year), options.quarter)
   const state = projectPlanState(list, { asOf: options.asOf, effectiveOn: quarter.to })
   if (!state) return null
+  return reportFromState(state, options.quarter)
+}
+
+/** The quarter of a plan's year: its number and first and last days. */
+export function planQuarter(year: string, quarter: QuarterNumber): QuarterlyReport['quarter'] {
+  return quarterOf(parseFinancialYear(year), quarter)
+}
+
+/** The report's rows from the plan state effective on the quarter's last day (as the caller folded it). */
+export function reportFromState(state: PlanState, quarterNumber: QuarterNumber): QuarterlyReport {
+  const quarter = planQuarter(state.year, quarterNumber)
   const rows: QuarterlyReportRow[] = []
   for (const { grid, objective, action } of actionsInOrder(state)) {
     rows.push({

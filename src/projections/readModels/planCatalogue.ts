@@ -3,7 +3,7 @@
 //   collection `plans`:      planId → CatalogueEntry (small: what a listing needs)
 //   collection `planStates`: planId → PlanState (current: all recorded, every effective date)
 // Idempotent by position: an event at or below the stored state's version is skipped.
-import { isPlanEventType } from '../../domain/events.js'
+import { effectiveDateOf, isPlanEventType } from '../../domain/events.js'
 import { isPlanStream, planIdOfStream } from '../../domain/planStream.js'
 import { applyToPlanState, EFFECTIVE_ALWAYS, ownerLabelsOf, type PlanState } from '../folds/planState.js'
 import type { ReadModelStore } from '../storage/readModelStore.js'
@@ -24,6 +24,12 @@ export interface CatalogueEntry {
    * the chain alone cannot show. Absent in entries written before it was recorded.
    */
   headHash?: string
+  /**
+   * The latest effective date among the plan's events (null while none has one): the stored
+   * current state, folded with every effective date counted, is the state effective on any date
+   * from this one on. Absent in entries written before it was recorded (then nothing is assumed).
+   */
+  latestEffectiveDate?: string | null
 }
 
 export interface CatalogueEntryWithState extends CatalogueEntry {
@@ -45,9 +51,8 @@ export const planCatalogueProjection: Projection = {
     const current = tx.get<PlanState>(PLAN_STATES_COLLECTION, planId) ?? null
     if (current && current.version >= event.version) return
     // A type this version does not know (written by a newer one) changes nothing it can show.
-    const next = isPlanEventType(event.type)
-      ? applyToPlanState(current, fromStored(event), { asOf: event.recordedAt, effectiveOn: EFFECTIVE_ALWAYS })
-      : current
+    const recorded = isPlanEventType(event.type) ? fromStored(event) : null
+    const next = recorded ? applyToPlanState(current, recorded, { asOf: event.recordedAt, effectiveOn: EFFECTIVE_ALWAYS }) : current
     if (!next) return
     next.version = event.version
     next.asOf = event.recordedAt
@@ -55,7 +60,10 @@ export const planCatalogueProjection: Projection = {
     tx.put(PLAN_STATES_COLLECTION, planId, next)
     // Owner labels walk every action, the costliest step of a rebuild: recompute them only
     // when an event can change them.
-    const previous = OWNER_EVENTS.has(event.type) ? undefined : tx.get<CatalogueEntry>(PLANS_COLLECTION, planId)
+    const stored = tx.get<CatalogueEntry>(PLANS_COLLECTION, planId)
+    const previous = OWNER_EVENTS.has(event.type) ? undefined : stored
+    const effective = recorded ? effectiveDateOf(recorded.event) : null
+    const before = stored ? stored.latestEffectiveDate : null
     const entry: CatalogueEntry = {
       id: next.id,
       partnership: next.partnership,
@@ -64,6 +72,8 @@ export const planCatalogueProjection: Projection = {
       version: next.version,
       ownerLabels: previous ? previous.ownerLabels : ownerLabelsOf(next),
       headHash: event.hash,
+      // An entry from before the field existed stays without it: its history is unknown here.
+      ...(before === undefined ? {} : { latestEffectiveDate: effective !== null && (before === null || effective > before) ? effective : before }),
     }
     tx.put(PLANS_COLLECTION, planId, entry)
   },

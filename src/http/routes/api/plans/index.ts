@@ -4,7 +4,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { PlanCreated } from '../../../../domain/events.js'
 import { newId } from '../../../../app/ids.js'
 import type { GridLedger } from '../../../../app/gridledger.js'
-import { CreatePlan, PlanList, PlanParams, PlanStateDoc, PlanStateQuery, PlanSummary, Problem } from '../../../schemas.js'
+import { sendConditional } from '../../../conditional.js'
+import { CreatePlan, NotModified, PlanList, PlanParams, PlanStateDoc, PlanStateQuery, PlanSummary, Problem } from '../../../schemas.js'
 import { EDITORS, EVERYONE } from '../../roles.js'
 
 export default async function planRoutes(fastify: FastifyInstance, { ledger }: { ledger: GridLedger }): Promise<void> {
@@ -41,12 +42,17 @@ export default async function planRoutes(fastify: FastifyInstance, { ledger }: {
       summary: 'Plan state as recorded at asOf and effective on effectiveOn',
       params: PlanParams,
       querystring: PlanStateQuery,
-      response: { 200: PlanStateDoc, 404: Problem },
+      response: { 200: PlanStateDoc, 304: NotModified, 404: Problem },
     },
   }, async (request, reply) => {
-    const state = await ledger.plans.state(request.params.planId, request.principal!, request.query)
-    reply.header('ETag', `"${state.version}"`)
-    return state
+    const { planId } = request.params
+    if (request.query.asOf === undefined && request.query.effectiveOn === undefined) {
+      // As recorded now: the prepared answer, its ETag naming the version and today's date.
+      const current = await ledger.plans.currentState(planId, request.principal!)
+      return sendConditional(request, reply, current.etag, () => current.json)
+    }
+    const state = await ledger.plans.state(planId, request.principal!, request.query)
+    return sendConditional(request, reply, `W/"${state.version}"`, () => JSON.stringify(state))
   })
 }
 

@@ -5,7 +5,9 @@ import type { QuarterNumber } from '../../../../domain/values/financialYear.js'
 import { historyCsv } from '../../../../presentation/historyCsv.js'
 import { quarterlyReportCsv, quarterlyReportXlsx } from '../../../../presentation/quarterlyReportFiles.js'
 import type { GridLedger } from '../../../../app/gridledger.js'
-import { HistoryDoc, HistoryQuery, Integrity, PlanParams, Problem, ReportDoc, ReportQuery } from '../../../schemas.js'
+import type { QuarterlyReport } from '../../../../projections/folds/quarterlyReport.js'
+import { answeredNotModified, sendConditional } from '../../../conditional.js'
+import { HistoryDoc, HistoryQuery, Integrity, NotModified, PlanParams, Problem, ReportDoc, ReportQuery } from '../../../schemas.js'
 import { AUDIT_READERS, EVERYONE } from '../../roles.js'
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
@@ -20,20 +22,28 @@ export default async function readRoutes(fastify: FastifyInstance, { ledger }: {
       summary: 'Quarterly progress report: one row per action as it stood at the quarter end (json, csv, xlsx)',
       params: PlanParams,
       querystring: ReportQuery,
-      response: { 200: ReportDoc, 404: Problem },
+      response: { 200: ReportDoc, 304: NotModified, 404: Problem },
     },
   }, async (request, reply) => {
     const { quarter, asOf } = request.query
     const format = request.query.format ?? (/\btext\/csv\b/.test(request.headers.accept ?? '') ? 'csv' : /spreadsheetml/.test(request.headers.accept ?? '') ? 'xlsx' : 'json')
-    const report = await ledger.plans.report(request.params.planId, request.principal!, { quarter: quarter as QuarterNumber, asOf })
+    const { planId } = request.params
+    // The answer depends on Accept when the query does not name a format.
+    if (request.query.format === undefined) reply.header('Vary', 'Accept')
+    // As recorded now: the prepared answer (ETag: the version); as of an instant, a fold (weak ETag).
+    const current = asOf === undefined ? await ledger.plans.currentReport(planId, request.principal!, quarter as QuarterNumber) : null
+    const folded = current ? null : await ledger.plans.versionedReport(planId, request.principal!, { quarter: quarter as QuarterNumber, asOf })
+    const version = current?.version ?? folded!.version
+    const tag = format === 'json' ? `${version}` : `${version}-${format}`
+    const etag = current ? `"${tag}"` : `W/"${tag}"`
+    if (format === 'json') return sendConditional(request, reply, etag, () => current?.json ?? JSON.stringify(folded!.report))
+    if (answeredNotModified(request, reply, etag)) return reply
+    const report = folded?.report ?? (JSON.parse(current!.json) as QuarterlyReport)
     const name = `plan-${report.planId}-${report.year.replace('/', '-')}-Q${quarter}`
     if (format === 'csv') {
       return reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="${name}.csv"`).send(quarterlyReportCsv(report))
     }
-    if (format === 'xlsx') {
-      return reply.type(XLSX).header('Content-Disposition', `attachment; filename="${name}.xlsx"`).send(await quarterlyReportXlsx(report))
-    }
-    return report
+    return reply.type(XLSX).header('Content-Disposition', `attachment; filename="${name}.xlsx"`).send(await quarterlyReportXlsx(report))
   })
 
   app.get('/v1/plans/:planId/history', {
