@@ -8,7 +8,7 @@ import { fold, planScope } from '../domain/planDecider.js'
 import { maySeePlan, planVisibility, seesEveryPlan } from '../domain/visibility.js'
 import { londonDate } from '../domain/values/calendarDate.js'
 import type { QuarterNumber } from '../domain/values/financialYear.js'
-import { historyPage, type HistoryPage } from '../projections/folds/history.js'
+import { historyLimit, historyPage, type HistoryPage } from '../projections/folds/history.js'
 import { listPlans, PLANS_COLLECTION, type CatalogueEntry } from '../projections/readModels/planCatalogue.js'
 import { projectPlanState, recordedBy, type PlanState } from '../projections/folds/planState.js'
 import { planChanges, type PlanChanges } from '../projections/folds/planChanges.js'
@@ -47,6 +47,9 @@ export interface CurrentAnswer {
   version: number
   json: string
 }
+
+/** Events read at a time while looking for one action's history entries. */
+const HISTORY_SCAN_CHUNK = 500
 
 /** How long a read waits for the projections to reach the store's head before answering anyway. */
 const CATCH_UP_MS = 2_000
@@ -155,9 +158,38 @@ export class PlanQueries {
     return requested ? new Date(requested).toISOString() : readInstant(events, this.clock())
   }
 
+  /**
+   * One page of the plan's history, read through the stream's index on position (version): only
+   * the page is read, however long the history before it. Filtered by action, the stream is read
+   * on in chunks from `after` until the page is full or the stream ends.
+   */
   async history(planId: string, principal: Principal, options: { actionId?: string; after?: number; limit?: number }): Promise<HistoryPage> {
-    const events = await this.events(planId, principal)
-    return historyPage(events, options)
+    await this.requireVisible(planId, principal)
+    const stream = planStreamId(planId)
+    const after = options.after ?? 0
+    const limit = historyLimit(options.limit)
+    const events: RecordedPlanEvent[] = []
+    // One more than the page: whether a next page exists.
+    for (let from = after + 1; events.length <= limit; ) {
+      const size = options.actionId === undefined ? limit + 1 - events.length : HISTORY_SCAN_CHUNK
+      const chunk = await this.store.readStream(stream, { fromVersion: from, limit: size })
+      for (const stored of chunk) {
+        const recorded = fromStored(stored)
+        if (options.actionId === undefined || (recorded.event.data as { actionId?: string }).actionId === options.actionId) events.push(recorded)
+      }
+      if (chunk.length < size) break
+      from = chunk[chunk.length - 1].version + 1
+    }
+    if (events.length === 0 && (await this.store.streamVersion(stream)) === 0) throw new NotFoundError('plan', planId)
+    return historyPage(events, { ...options, limit })
+  }
+
+  /** Throws NotFoundError unless the plan exists for the principal: from the catalogue, else from the plan's events. */
+  private async requireVisible(planId: string, principal: Principal): Promise<void> {
+    if (seesEveryPlan(principal)) return
+    const entry = this.readModels.get<CatalogueEntry>(PLANS_COLLECTION, planId)
+    if (entry && planVisibility(principal)(entry)) return
+    await this.events(planId, principal)
   }
 
   /**

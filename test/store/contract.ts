@@ -117,6 +117,9 @@ export function storeContract(t: Test, name: string, open: OpenContractStore): v
       t.same((await store.readStream(s, { toVersion: 2 })).map(e => e.version), [1, 2], 'toVersion')
       t.same((await store.readStream(s, { fromVersion: 2, toVersion: 2 })).map(e => e.version), [2], 'from..to')
       t.same((await store.readStream(s, { limit: 1 })).map(e => e.version), [1], 'limit')
+      // A page of the stream (history pages read only the page): from a version, at most `limit`.
+      t.same((await store.readStream(s, { fromVersion: 2, limit: 1 })).map(e => e.version), [2], 'fromVersion with limit')
+      t.same((await store.readStream(s, { fromVersion: 3, limit: 5 })).map(e => e.version), [3], 'a page running past the end')
       t.same((await store.readStream(s, { fromVersion: 4 })), [], 'past the end')
       t.equal(await store.streamVersion(s), 3)
       t.ok((await store.headPosition()) >= r2.position, 'head is at or after the last append')

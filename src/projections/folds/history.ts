@@ -58,7 +58,8 @@ export function historyEntry(recorded: RecordedPlanEvent): HistoryEntry {
   }
 }
 
-function clampLimit(limit: number | undefined): number {
+/** The page size a request asks for, within 1 and HISTORY_MAX_LIMIT (HISTORY_DEFAULT_LIMIT when not given). */
+export function historyLimit(limit: number | undefined): number {
   if (limit === undefined || !Number.isFinite(limit)) return HISTORY_DEFAULT_LIMIT
   return Math.min(HISTORY_MAX_LIMIT, Math.max(1, Math.floor(limit)))
 }
@@ -66,7 +67,7 @@ function clampLimit(limit: number | undefined): number {
 /** One page of a plan's history (events in stream order). */
 export function historyPage(events: Iterable<RecordedPlanEvent>, options: HistoryOptions = {}): HistoryPage {
   const after = options.after ?? 0
-  const limit = clampLimit(options.limit)
+  const limit = historyLimit(options.limit)
   const items: HistoryEntry[] = []
   let more = false
   for (const recorded of events) {
