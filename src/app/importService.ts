@@ -5,6 +5,7 @@ import type { Principal } from '../domain/actor.js'
 import { ConflictError, ValidationError } from '../domain/errors.js'
 import { decideCommand, evolve, initialState } from '../domain/planDecider.js'
 import { londonDate } from '../domain/values/calendarDate.js'
+import { requirePartnershipInScope } from '../domain/visibility.js'
 import { parsePlanDocument, planCommands, type ImportWarning, type ParsedPlan } from '../import/index.js'
 import { attachSources, DOCX_TASK, DOCX_WORKER_BUDGET, DocxRefusedError, type DocxParseResult, type PlanSources } from '../import/docx/index.js'
 import { runTask } from './offThread/runTask.js'
@@ -89,6 +90,8 @@ export class ImportService {
     options: { dryRun?: boolean; force?: boolean },
     sources?: PlanSources,
   ): Promise<ImportResult> {
+    // Before the duplicate check: whether another partnership's document was imported is not for this token to learn.
+    requirePartnershipInScope(principal, plan.partnership)
     const planId = options.force ? newId() : derivedId('import', sha256)
     const now = this.clock()
     const commands = planCommands(plan, { planId, newId, document: sha256, today: londonDate(now) })

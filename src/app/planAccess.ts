@@ -6,7 +6,7 @@
 // owner assigned a moment ago is seen (read-your-writes).
 import type { Principal } from '../domain/actor.js'
 import { NotFoundError } from '../domain/errors.js'
-import { sameOwner } from '../domain/values/owners.js'
+import { maySeePlan } from '../domain/visibility.js'
 import { PLANS_COLLECTION, type CatalogueEntry } from '../projections/readModels/planCatalogue.js'
 import type { ProjectionRunner } from '../projections/readModels/runner.js'
 import type { ReadModelStore } from '../projections/storage/readModelStore.js'
@@ -30,12 +30,7 @@ export class PlanAccess {
 
   private visible(planId: string, principal: Principal): boolean {
     const entry = this.readModels.get<CatalogueEntry>(PLANS_COLLECTION, planId)
-    return entry !== undefined && canSeeCatalogued(entry, principal)
+    return entry !== undefined && maySeePlan(principal, entry)
   }
 }
 
-/** The plan catalogue's view of who sees a plan: everyone but providers; a provider when one of its labels owns a live action. */
-function canSeeCatalogued(entry: CatalogueEntry, principal: Principal): boolean {
-  if (principal.role !== 'provider') return true
-  return entry.ownerLabels.some(owner => principal.owners.some(label => sameOwner(owner, label)))
-}

@@ -4,8 +4,10 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Principal } from '../domain/actor.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js'
-import { isRole, ROLES, type Role } from '../domain/roles.js'
+import { MAX_PARTNERSHIPS_PER_TOKEN, MAX_SHORT_TEXT } from '../domain/limits.js'
+import { isRole, PARTNERSHIP_SCOPED_ROLES, ROLES, type Role } from '../domain/roles.js'
 import { normaliseOwners } from '../domain/values/owners.js'
+import { normalisePartnerships } from '../domain/visibility.js'
 import type { ReadModelStore } from '../projections/storage/readModelStore.js'
 import type { Projection } from '../projections/readModels/runner.js'
 import type { EventStore, StoredEvent } from '../store/eventStore.js'
@@ -19,6 +21,8 @@ export interface TokenRecord {
   id: string
   role: Role
   owners: string[]
+  /** Partnerships a commissioner or auditor token is scoped to; empty (or absent, in records made before scoping): all. */
+  partnerships?: string[]
   label: string | null
   revoked: boolean
   createdAt: string
@@ -29,6 +33,7 @@ export interface IssuedToken {
   token: string
   role: Role
   owners: string[]
+  partnerships: string[]
   label: string | null
 }
 
@@ -51,6 +56,7 @@ export const tokensProjection: Projection = {
         id: d.tokenId as string,
         role: d.role as Role,
         owners: d.owners as string[],
+        partnerships: (d.partnerships as string[] | undefined) ?? [],
         label: (d.label as string | null) ?? null,
         revoked: false,
         createdAt: event.recordedAt,
@@ -198,16 +204,22 @@ export class TokenService {
     const record = this.options.readModels.get('tokens', hash) as TokenRecord | undefined
     if (!record) return undefined
     if (record.revoked) return null
-    return { tokenId: record.id, role: record.role, label: record.label, owners: record.owners }
+    return { tokenId: record.id, role: record.role, label: record.label, owners: record.owners, ...(record.partnerships?.length ? { partnerships: record.partnerships } : {}) }
   }
 
-  async create(input: { role: string; owners?: string[]; label?: string | null }, by: Principal | null): Promise<IssuedToken> {
+  async create(input: { role: string; owners?: string[]; partnerships?: string[]; label?: string | null }, by: Principal | null): Promise<IssuedToken> {
     if (by && by.role !== 'admin') throw new ForbiddenError('only admins mint tokens')
     if (!isRole(input.role)) throw ValidationError.field('role', `must be one of ${ROLES.join(', ')}`)
     const role = input.role
     const owners = normaliseOwners(input.owners ?? [])
     if (role === 'provider' && owners.length === 0) throw ValidationError.field('owners', 'a provider token needs at least one owner label')
     if (role !== 'provider' && owners.length > 0) throw ValidationError.field('owners', 'only provider tokens are bound to owner labels')
+    const partnerships = normalisePartnerships(input.partnerships ?? [])
+    if (partnerships.length > 0 && !PARTNERSHIP_SCOPED_ROLES.includes(role)) {
+      throw ValidationError.field('partnerships', `only ${PARTNERSHIP_SCOPED_ROLES.join(' and ')} tokens are scoped to partnerships`)
+    }
+    if (partnerships.length > MAX_PARTNERSHIPS_PER_TOKEN) throw ValidationError.field('partnerships', `at most ${MAX_PARTNERSHIPS_PER_TOKEN}`)
+    if (partnerships.some(p => p.length > MAX_SHORT_TEXT)) throw ValidationError.field('partnerships', `each at most ${MAX_SHORT_TEXT} characters`)
     const label = input.label?.trim() || null
     const id = newId()
     const token = `glt_${randomBytes(32).toString('base64url')}`
@@ -218,7 +230,7 @@ export class TokenService {
           id: newId(),
           type: 'TokenIssued',
           schemaVersion: 1,
-          data: { tokenId: id, tokenHash: sha256Hex(token), role, owners, label },
+          data: { tokenId: id, tokenHash: sha256Hex(token), role, owners, ...(partnerships.length ? { partnerships } : {}), label },
           metadata: { actor: by ? { tokenId: by.tokenId, role: by.role, label: by.label } : { tokenId: null, role: 'admin', label: 'cli' } },
           recordedAt: this.options.clock().toISOString(),
         },
@@ -226,7 +238,7 @@ export class TokenService {
       { expectedVersion: 'any' },
     )
     await this.options.waitFor(result.position)
-    return { id, token, role, owners, label }
+    return { id, token, role, owners, partnerships, label }
   }
 
   async revoke(tokenId: string, by: Principal | null): Promise<void> {

@@ -19,7 +19,7 @@ const USAGE = `gridledger <command>
   serve                                   serve the API (PORT, HOST, GRIDLEDGER_STORE, …)
   import <file> [--dry-run] [--json] [--force]
                                           import a plan document (its text, or FILE.docx)
-  token create --role R [--owner LABEL]… [--label TEXT]
+  token create --role R [--owner LABEL]… [--partnership NAME]… [--label TEXT]
                                           mint a bearer token (printed once)
   token revoke <tokenId>                  revoke a token
   rebuild                                 drop and rebuild every read model from the events
@@ -66,9 +66,9 @@ export async function main(argv: string[], out: Out = l => process.stdout.write(
       const ledger = await openGridLedger({ store: config.GRIDLEDGER_STORE })
       try {
         if (sub === 'create') {
-          const { values } = parseArgs({ args, options: { role: { type: 'string' }, owner: { type: 'string', multiple: true }, label: { type: 'string' } } })
+          const { values } = parseArgs({ args, options: { role: { type: 'string' }, owner: { type: 'string', multiple: true }, partnership: { type: 'string', multiple: true }, label: { type: 'string' } } })
           if (!values.role || !ROLES.includes(values.role as Role)) return usage(err, `--role must be one of ${ROLES.join(', ')}`)
-          const issued = await ledger.tokens.create({ role: values.role, owners: values.owner, label: values.label }, null)
+          const issued = await ledger.tokens.create({ role: values.role, owners: values.owner, partnerships: values.partnership, label: values.label }, null)
           out(JSON.stringify(issued, null, 2))
           return 0
         }

@@ -11,7 +11,9 @@ export interface Actor {
   label: string | null
 }
 
-/** The actor plus what authorisation needs but the history does not: a provider's owner labels. */
+/** The actor plus what authorisation needs but the history does not: a provider's owner labels, a scoped token's partnerships. */
 export interface Principal extends Actor {
   owners: string[]
+  /** Commissioner and auditor tokens scoped to these partnerships see and change only their plans; absent or empty: every plan. */
+  partnerships?: readonly string[]
 }

@@ -15,5 +15,7 @@ export const MAX_GRID_NUMBER = 10_000
 export const MAX_OWNERS_PER_ACTION = 50
 /** Owner labels one provider token is bound to. */
 export const MAX_OWNERS_PER_TOKEN = 100
+/** Partnerships one commissioner or auditor token is scoped to. */
+export const MAX_PARTNERSHIPS_PER_TOKEN = 100
 /** Lines of one grid's budget table. */
 export const MAX_BUDGET_LINES = 200

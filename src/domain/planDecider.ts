@@ -15,6 +15,7 @@ import {
   unassignOwner, withdrawAction,
 } from './plan/decideStructure.js'
 import type { PlanDecisionState } from './plan/decisionState.js'
+import { requireInPartnershipScope } from './plan/guards.js'
 import { parsePlanCommand } from './plan/parseCommand.js'
 import { signOffReport } from './plan/signOff.js'
 import type { ParsedPlanCommand } from './plan/parsedCommand.js'
@@ -32,6 +33,7 @@ export interface DecideContext {
 /** The events a parsed command produces on this state, or a domain error. */
 /** `today` (when given) keeps decisions out of meetings not yet held. */
 export function decide(command: ParsedPlanCommand, state: PlanDecisionState, { actor, today }: Pick<DecideContext, 'actor'> & Partial<Pick<DecideContext, 'today'>>): PlanEvent[] {
+  if (command.type !== 'CreatePlan') requireInPartnershipScope(state, actor)
   switch (command.type) {
     case 'CreatePlan': return createPlan(command, state, actor)
     case 'AddGrid': return addGrid(command, state, actor)

@@ -14,6 +14,8 @@ export const PLAN_EDITORS: readonly Role[] = ['admin', 'commissioner']
 export const PLAN_REPORTERS: readonly Role[] = [...PLAN_EDITORS, 'provider']
 /** Read a plan's audit trail (history, integrity). */
 export const AUDIT_READERS: readonly Role[] = ['admin', 'commissioner', 'auditor']
+/** Roles whose tokens may be scoped to partnerships (API.md, "Partnership scoping"). */
+export const PARTNERSHIP_SCOPED_ROLES: readonly Role[] = ['commissioner', 'auditor']
 /** Mint and revoke tokens. */
 export const TOKEN_ADMINS: readonly Role[] = ['admin']
 

@@ -1,7 +1,7 @@
 // Request and response schemas: the single source for validation, TypeScript types and the
 // OpenAPI document. Objects are strict: unknown fields are refused (400).
 import { z } from 'zod'
-import { MAX_GRID_NUMBER, MAX_ITEM_NUMBER, MAX_OUTCOMES, MAX_OWNERS_PER_ACTION, MAX_OWNERS_PER_TOKEN, MAX_SHORT_TEXT, MAX_TEXT } from '../domain/limits.js'
+import { MAX_GRID_NUMBER, MAX_ITEM_NUMBER, MAX_OUTCOMES, MAX_OWNERS_PER_ACTION, MAX_OWNERS_PER_TOKEN, MAX_PARTNERSHIPS_PER_TOKEN, MAX_SHORT_TEXT, MAX_TEXT } from '../domain/limits.js'
 import { ROLES } from '../domain/roles.js'
 import { isCalendarDate } from '../domain/values/calendarDate.js'
 import { PROGRESS_STATUSES, RAGS } from '../domain/values/types.js'
@@ -29,6 +29,7 @@ export const TokenParams = z.strictObject({ tokenId: Id })
 export const CreateToken = z.strictObject({
   role: z.enum(ROLES),
   owners: z.array(ownerLabel).max(MAX_OWNERS_PER_TOKEN).optional(),
+  partnerships: z.array(text(MAX_SHORT_TEXT)).max(MAX_PARTNERSHIPS_PER_TOKEN).optional().meta({ description: 'commissioner and auditor tokens: see and change only plans of these partnerships (case-insensitive); none: all' }),
   label: optionalText(MAX_SHORT_TEXT).optional(),
 })
 export const IssuedToken = z.object({
@@ -36,6 +37,7 @@ export const IssuedToken = z.object({
   token: z.string().meta({ description: 'shown once; only its hash is stored' }),
   role: z.string(),
   owners: z.array(z.string()),
+  partnerships: z.array(z.string()),
   label: z.string().nullable(),
 })
 

@@ -66,6 +66,13 @@ t.test('who may mint and revoke, and what a token may carry', async t => {
   await t.rejects(tokens.revoke(issued.id, commissioner), ForbiddenError, 'only admins revoke')
   await t.rejects(tokens.revoke('no-such-token', admin), NotFoundError)
   t.ok(await tokens.authenticate(issued.token), 'still valid')
+  await t.rejects(tokens.create({ role: 'provider', owners: ['CNWL'], partnerships: ['Ealing DAAT'] }, admin), { errors: [{ path: 'partnerships' }] }, 'only commissioner and auditor tokens are scoped')
+  await t.rejects(tokens.create({ role: 'admin', partnerships: ['Ealing DAAT'] }, admin), { errors: [{ path: 'partnerships' }] })
+  await t.rejects(tokens.create({ role: 'auditor', partnerships: ['x'.repeat(501)] }, admin), { errors: [{ path: 'partnerships' }] }, 'a partnership name within the short-text limit')
+  const scoped = await tokens.create({ role: 'auditor', partnerships: [' Ealing  DAAT', 'ealing daat', 'Slough DAAT'] }, admin)
+  t.same(scoped.partnerships, ['Ealing DAAT', 'Slough DAAT'], 'tidied, case-insensitive repeats dropped')
+  t.match(await tokens.authenticate(scoped.token), { role: 'auditor', partnerships: ['Ealing DAAT', 'Slough DAAT'] }, 'the principal carries its scope')
+  t.notOk((await tokens.authenticate(issued.token))?.partnerships, 'an unscoped token carries none')
 })
 
 t.test('the bootstrap admin token', async t => {

@@ -57,6 +57,15 @@ t.test('token create and revoke', async t => {
   t.match(bad.err, /--role must be one of/)
 })
 
+t.test('token create --partnership scopes a commissioner or auditor token', async t => {
+  const created = await run('token', 'create', '--role', 'commissioner', '--partnership', 'Ealing DAAT', '--partnership', ' slough  daat ')
+  t.equal(created.code, 0, created.err)
+  t.same((JSON.parse(created.out) as { partnerships: string[] }).partnerships, ['Ealing DAAT', 'slough daat'])
+  const bad = await run('token', 'create', '--role', 'provider', '--owner', 'CNWL', '--partnership', 'Ealing DAAT')
+  t.not(bad.code, 0, 'a provider token cannot be scoped to partnerships')
+  t.match(bad.err, /partnerships/)
+})
+
 t.test('usage', async t => {
   t.equal((await run('frobnicate')).code, 2)
   t.match((await run('help')).out, /gridledger <command>/)

@@ -148,3 +148,18 @@ t.test('provider visibility follows owner labels of live actions', async t => {
   t.same(planOwnerLabels(fold([...plan, { type: 'OwnerAssigned', data: { ...ids, owner: 'WDP' } }])), ['CNWL', 'DM', 'WDP'])
   t.same(planOwnerLabels(fold([...plan, { type: 'ActionWithdrawn', data: { ...ids, reason: null } }])), [])
 })
+
+t.test('partnership scope: a scoped token changes only its partnerships’ plans', async t => {
+  const ealing: Principal = { ...commissioner, partnerships: ['EALING  daat'] }
+  const slough: Principal = { ...commissioner, partnerships: ['Slough DAAT', 'Doncaster DAAT'] }
+  given(t, [created]).when({ type: 'AddGrid', gridId: 'g2', number: 2, title: 'Housing' }, ealing).then([
+    { type: 'GridAdded', data: { planId: P, gridId: 'g2', number: 2, title: 'Housing' } },
+  ], 'within scope, case and spacing aside')
+  given(t, [created]).when({ type: 'AddGrid', gridId: 'g2', number: 2, title: 'Housing' }, slough).thenThrows(NotFoundError, /plan plan-1/, 'another partnership’s plan does not exist for it')
+  given(t, plan).when({ type: 'ReportProgress', actionId: 'a1', effectiveDate: '2008-06-01', note: 'x' }, slough).thenThrows(NotFoundError)
+  given(t, [created]).when({ type: 'CreatePlan', planId: P, partnership: 'Doncaster DAAT', year: '2008/09' }, slough).thenThrows(ConflictError, /already exists/)
+  given(t, []).when({ type: 'CreatePlan', planId: P, partnership: 'Ealing DAAT', year: '2008/09' }, slough).thenThrows(ForbiddenError, /scoped to Slough DAAT, Doncaster DAAT.*Ealing DAAT/)
+  given(t, [created]).when({ type: 'CreatePlan', planId: P, partnership: 'Ealing DAAT', year: '2008/09' }, slough).thenThrows(ForbiddenError, /scoped to/, 'out of scope is 403 before the existing plan is named')
+  t.equal(canSee(fold(plan), slough), false, 'the one visibility rule agrees')
+  t.equal(canSee(fold(plan), ealing), true)
+})

@@ -1,11 +1,15 @@
 // Every role (and no token, and a revoked token) against every route, with the exact expected
 // code. The route list comes from fastify's own route table: a route added without a row here
-// fails this test.
+// fails this test. Commissioner and auditor tokens scoped to partnerships (API.md, "Partnership
+// scoping") take part: scoped to the fixture plan's partnership (spelt in another case) they
+// act as their role does; scoped to another, every route naming the plan is 404.
 import t from 'tap'
 import { seedPlan, startHarness, type Harness } from '../support/harness.js'
 
-type Who = 'none' | 'revoked' | 'admin' | 'commissioner' | 'provider' | 'auditor'
-const WHO: Who[] = ['none', 'revoked', 'admin', 'commissioner', 'provider', 'auditor']
+type Who = 'none' | 'revoked' | 'admin' | 'commissioner' | 'provider' | 'auditor' | 'commissionerOwn' | 'commissionerOther' | 'auditorOwn' | 'auditorOther'
+const WHO: Who[] = ['none', 'revoked', 'admin', 'commissioner', 'provider', 'auditor', 'commissionerOwn', 'commissionerOther', 'auditorOwn', 'auditorOther']
+/** The unscoped role whose row a scoped token follows (where it sees the plan). */
+const BASE: Partial<Record<Who, Who>> = { commissionerOwn: 'commissioner', commissionerOther: 'commissioner', auditorOwn: 'auditor', auditorOther: 'auditor' }
 
 type Fixture = Awaited<ReturnType<typeof seedPlan>>
 interface Row {
@@ -28,7 +32,11 @@ const ROWS: Record<string, Row> = {
     request: async (_f, h) => ({ url: `/v1/tokens/${(await h.token('auditor')).id}` }),
     expect: { none: 401, revoked: 401, commissioner: 403, provider: 403, auditor: 403, default: 204 },
   },
-  'POST /v1/plans': { request: () => ({ url: '/v1/plans', payload: { partnership: 'Slough DAAT', year: '2009/10' } }), expect: editorsOnly(201) },
+  'POST /v1/plans': {
+    request: () => ({ url: '/v1/plans', payload: { partnership: 'Slough DAAT', year: '2009/10' } }),
+    // Scoped to Ealing, a commissioner may not create Slough's plan; scoped to Slough it may.
+    expect: { ...editorsOnly(201), commissionerOwn: 403, auditorOwn: 403, auditorOther: 403 },
+  },
   'GET /v1/plans': { request: () => ({ url: '/v1/plans' }), expect: everyone },
   'GET /v1/plans/:planId': { request: f => ({ url: `/v1/plans/${f.planId}` }), expect: everyone },
   'POST /v1/plans/:planId/grids': { request: f => ({ url: `/v1/plans/${f.planId}/grids`, payload: { number: 2, title: 'Workforce development' } }), expect: editorsOnly(201) },
@@ -63,7 +71,8 @@ const ROWS: Record<string, Row> = {
       payload: 'Test DAAT\nAdult drug treatment plan 2008/09\n\nPlanning grid 1: Harm reduction\n\nObjective 1\nReduce deaths\n\nAction\tBy when\tBy whom\tCosts/budget\nTrain staff\tQtr 1\tDM\t£1,000\n',
       headers: { 'content-type': 'text/plain' },
     }),
-    expect: editorsOnly(200),
+    // The document is Test DAAT's: outside both scoped commissioners' partnerships (a dry run says what the import would do).
+    expect: { ...editorsOnly(200), commissionerOwn: 403, commissionerOther: 403 },
   },
 }
 
@@ -74,6 +83,16 @@ t.test('role × route matrix', async t => {
   const tokens: Record<string, string | null> = { none: null }
   for (const role of ['admin', 'commissioner', 'auditor'] as const) tokens[role] = (await h.token(role)).token
   tokens.provider = (await h.token('provider', ['cnwl'], 'CNWL system')).token
+  const scoped = async (role: string, partnerships: string[]) => {
+    const res = await h.request({ method: 'POST', url: '/v1/tokens', payload: { role, partnerships } })
+    t.equal(res.statusCode, 201, `${role} token scoped to ${partnerships.join(', ')}`)
+    return res.json().token as string
+  }
+  // The fixture plans are Ealing DAAT's.
+  tokens.commissionerOwn = await scoped('commissioner', ['EALING daat'])
+  tokens.commissionerOther = await scoped('commissioner', ['slough DAAT', 'Doncaster DAAT'])
+  tokens.auditorOwn = await scoped('auditor', ['ealing DAAT'])
+  tokens.auditorOther = await scoped('auditor', ['Slough DAAT'])
   const revoked = await h.token('commissioner')
   await h.request({ method: 'DELETE', url: `/v1/tokens/${revoked.id}` })
   tokens.revoked = revoked.token
@@ -87,7 +106,8 @@ t.test('role × route matrix', async t => {
     for (const who of WHO) {
       const fixture = await seedPlan(h)
       const req = await ROWS[route].request(fixture, h)
-      const expected = ROWS[route].expect[who] ?? ROWS[route].expect.default
+      const scopedOut = who.endsWith('Other') && pattern.includes(':planId')
+      const expected = ROWS[route].expect[who] ?? (scopedOut ? 404 : undefined) ?? ROWS[route].expect[BASE[who] ?? who] ?? ROWS[route].expect.default
       const res = await h.request({ method: method as 'GET', url: req.url, payload: req.payload as string, headers: req.headers, token: tokens[who] })
       t.equal(res.statusCode, expected, `${who} ${method} ${pattern} → ${expected}${res.statusCode !== expected ? ` (got ${res.body.slice(0, 200)})` : ''}`)
       if (res.statusCode >= 400) t.match(res.headers['content-type'], /application\/problem\+json/, `${who} ${method} ${pattern} answers problem+json`)

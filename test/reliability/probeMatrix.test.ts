@@ -1,6 +1,6 @@
 // The probe matrix: every route that names a plan × header and body tricks × a caller who may
 // not see that plan → the same 404, whatever the tricks. Callers: a provider whose labels own
-// nothing in the plan; and every
+// nothing in the plan; a commissioner and an auditor scoped to another partnership; and every
 // role for a plan id that does not exist (what an invisible plan must be indistinguishable
 // from). The routes come from fastify's route table, so a route added later is probed too.
 // Nothing may be recorded, no ETag or replay may answer, and the body is the nonexistent plan's
@@ -108,7 +108,16 @@ async function runMatrix(t: Test, store: 'memory' | 'sqlite') {
   const fixtures = []
   for (let i = 0; i < (LONG ? 4 : 1); i++) fixtures.push(await seedPlan(h))
   const stranger = (await h.token('provider', ['WDP', 'Turning Point'], 'a provider with no action in the plan')).token
-  const callers: Record<string, string> = { 'provider owning nothing here': stranger }
+  const scoped = async (role: string, partnerships: string[]) => {
+    const res = await h.request({ method: 'POST', url: '/v1/tokens', payload: { role, partnerships } })
+    if (res.statusCode !== 201) throw new Error(res.body)
+    return res.json().token as string
+  }
+  const callers: Record<string, string> = {
+    'provider owning nothing here': stranger,
+    'commissioner scoped to another partnership': await scoped('commissioner', ['Slough DAAT']),
+    'auditor scoped to another partnership': await scoped('auditor', ['Doncaster DAAT', 'Slough DAAT']),
+  }
   const everyRole: Record<string, string> = {
     admin: ADMIN_TOKEN,
     commissioner: (await h.token('commissioner')).token,

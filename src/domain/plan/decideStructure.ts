@@ -6,6 +6,7 @@ import type { PlanEvent } from '../events.js'
 import { MAX_OWNERS_PER_ACTION } from '../limits.js'
 import { deriveDue } from '../values/due.js'
 import { sameOwner } from '../values/owners.js'
+import { requirePartnershipInScope } from '../visibility.js'
 import type { ActionFacts, PlanDecisionState } from './decisionState.js'
 import { requireAction, requireEditor, requireGrid, requireObjective, requirePlan } from './guards.js'
 import type {
@@ -15,8 +16,9 @@ import type {
 
 export function createPlan(command: ParsedCreatePlan, state: PlanDecisionState, actor: Principal): PlanEvent[] {
   requireEditor(actor, 'create plans')
-  if (state.planId) throw new ConflictError(`plan ${state.planId} already exists`)
   const { planId, partnership, year, title, source } = command
+  requirePartnershipInScope(actor, partnership)
+  if (state.planId) throw new ConflictError(`plan ${state.planId} already exists`)
   return [{ type: 'PlanCreated', data: { planId, partnership, year: year.label, title, ...(source ? { source } : {}) } }]
 }
 

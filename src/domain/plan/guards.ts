@@ -5,11 +5,17 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js'
 import { isPlanEditor } from '../roles.js'
 import type { FinancialYear } from '../values/financialYear.js'
 import { ownerKey } from '../values/owners.js'
+import { inPartnershipScope } from '../visibility.js'
 import type { ActionFacts, PlanDecisionState } from './decisionState.js'
 
 export function requirePlan(state: PlanDecisionState): { planId: string; year: FinancialYear } {
   if (!state.planId || !state.year) throw new NotFoundError('plan', '(this stream)')
   return { planId: state.planId, year: state.year }
+}
+
+/** A plan of a partnership outside the actor's token scope is, to that actor, a plan that does not exist. */
+export function requireInPartnershipScope(state: PlanDecisionState, actor: Principal): void {
+  if (state.planId && state.partnership !== null && !inPartnershipScope(actor, state.partnership)) throw new NotFoundError('plan', state.planId)
 }
 
 export function requireGrid(state: PlanDecisionState, gridId: string): void {
