@@ -11,6 +11,7 @@ import { CommandHandler } from './commandHandler.js'
 import { IdempotencyService } from './idempotency.js'
 import { ImportService } from './importService.js'
 import { PlanAccess } from './planAccess.js'
+import { MeetingQueries } from './meetingQueries.js'
 import { PlanQueries } from './planQueries.js'
 import { SignOffService } from './signOffs.js'
 import { TokenService, tokensProjection } from './tokens.js'
@@ -23,6 +24,8 @@ export interface GridLedger {
   idempotency: IdempotencyService
   tokens: TokenService
   plans: PlanQueries
+  /** Monitoring meetings: agenda, decisions, minutes. */
+  meetings: MeetingQueries
   /** Whether a principal may address a plan at all (checked before anything else about a request to it). */
   planAccess: PlanAccess
   imports: ImportService
@@ -82,6 +85,7 @@ export async function assembleGridLedger({ store, readModels }: Backend, options
     idempotency,
     tokens,
     plans,
+    meetings: new MeetingQueries(plans, clock),
     planAccess: new PlanAccess(store, readModels, projections),
     imports: new ImportService(store, commands, clock),
     signOffs: new SignOffService(plans, clock),

@@ -17,6 +17,7 @@ import healthRoutes from './routes/health.js'
 import metricsRoutes from './routes/metrics.js'
 import type { Metrics } from '../app/metrics.js'
 import importRoutes from './routes/api/imports/index.js'
+import meetingRoutes from './routes/api/plans/meetings.js'
 import planRoutes from './routes/api/plans/index.js'
 import readRoutes from './routes/api/plans/reads.js'
 import reportingRoutes from './routes/api/plans/reporting.js'
@@ -111,6 +112,7 @@ export async function buildApp(ledger: GridLedger, options: AppOptions = {}): Pr
   await app.register(structureRoutes)
   await app.register(reportingRoutes)
   await app.register(readRoutes, { ledger })
+  await app.register(meetingRoutes, { ledger })
   await app.register(importRoutes, { ledger })
   await app.register(auditRoutes, { ledger })
   return app

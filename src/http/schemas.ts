@@ -65,20 +65,22 @@ export const ReviseAction = z.strictObject({ number: itemNumber.optional(), text
 export const WithdrawQuery = z.strictObject({ reason: optionalText(MAX_SHORT_TEXT).optional() })
 export const AssignOwner = z.strictObject({ owner: ownerLabel })
 export const ReportProgress = z.strictObject({
-  effectiveDate: calendarDate,
+  /** Required unless meetingId names a meeting (its date is the default; the domain says so). */
+  effectiveDate: calendarDate.optional(),
   note: text(MAX_TEXT),
   status: z.enum(PROGRESS_STATUSES as [string, ...string[]]).optional(),
   percentComplete: z.number().int().min(0).max(100).optional(),
   furtherAction: optionalText(MAX_TEXT).optional(),
+  meetingId: Id.optional(),
 })
-export const SetRag = z.strictObject({ rag: ragSchema, effectiveDate: calendarDate.optional(), reason: optionalText(MAX_TEXT).optional() })
+export const SetRag = z.strictObject({ rag: ragSchema, effectiveDate: calendarDate.optional(), reason: optionalText(MAX_TEXT).optional(), meetingId: Id.optional() })
 
 export const ProgressRecorded = z.object({ eventId: z.string(), recordedAt: z.string(), version: z.number().int() })
 
 export const ReportQuery = z.strictObject({
   quarter: z.coerce.number().int().min(1).max(4),
   asOf: instant.optional(),
-  format: z.enum(['json', 'csv', 'xlsx']).optional(),
+  format: z.enum(['json', 'csv', 'xlsx', 'html']).optional(),
 })
 export const HistoryQuery = z.strictObject({
   actionId: Id.optional(),

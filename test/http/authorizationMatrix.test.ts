@@ -65,6 +65,19 @@ const ROWS: Record<string, Row> = {
     expect: auditReaders,
   },
   'GET /v1/plans/:planId/changes': { request: f => ({ url: `/v1/plans/${f.planId}/changes?from=2008-01-01T00:00:00Z&to=2030-01-01T00:00:00Z` }), expect: auditReaders },
+  'POST /v1/plans/:planId/meetings': { request: f => ({ url: `/v1/plans/${f.planId}/meetings`, payload: { date: '2008-07-12', owners: ['CNWL'] } }), expect: editorsOnly(201) },
+  'GET /v1/plans/:planId/meetings': { request: f => ({ url: `/v1/plans/${f.planId}/meetings` }), expect: everyone },
+  'GET /v1/plans/:planId/meetings/:meetingId': { request: async (f, h) => ({ url: `/v1/plans/${f.planId}/meetings/${await cnwlMeeting(f, h)}` }), expect: everyone },
+  'GET /v1/plans/:planId/meetings/:meetingId/minutes': { request: async (f, h) => ({ url: `/v1/plans/${f.planId}/meetings/${await cnwlMeeting(f, h)}/minutes` }), expect: everyone },
+  'POST /v1/plans/:planId/meetings/:meetingId/close': { request: async (f, h) => ({ url: `/v1/plans/${f.planId}/meetings/${await cnwlMeeting(f, h)}/close`, payload: {} }), expect: editorsOnly(200) },
+  'POST /v1/plans/:planId/actions/:actionId/rag-proposal/accept': {
+    request: async (f, h) => ({ url: `/v1/plans/${f.planId}/actions/${await cnwlProposal(f, h)}/rag-proposal/accept`, payload: {} }),
+    expect: editorsOnly(200),
+  },
+  'POST /v1/plans/:planId/actions/:actionId/rag-proposal/reject': {
+    request: async (f, h) => ({ url: `/v1/plans/${f.planId}/actions/${await cnwlProposal(f, h)}/rag-proposal/reject`, payload: { reason: 'Not yet' } }),
+    expect: editorsOnly(200),
+  },
   'POST /v1/imports': {
     request: () => ({
       url: '/v1/imports?dryRun=true',
@@ -74,6 +87,18 @@ const ROWS: Record<string, Row> = {
     // The document is Test DAAT's: outside both scoped commissioners' partnerships (a dry run says what the import would do).
     expect: { ...editorsOnly(200), commissionerOwn: 403, commissionerOther: 403 },
   },
+}
+
+/** A meeting with CNWL in scope (the matrix's provider), created by the bootstrap admin. */
+async function cnwlMeeting(f: Fixture, h: Harness): Promise<string> {
+  return (await h.request({ method: 'POST', url: `/v1/plans/${f.planId}/meetings`, payload: { date: '2008-07-12', owners: ['CNWL'] } })).json().id
+}
+
+/** The fixture's action with a RAG proposal from a CNWL provider waiting. */
+async function cnwlProposal(f: Fixture, h: Harness): Promise<string> {
+  const { token } = await h.token('provider', ['CNWL'])
+  await h.request({ method: 'PUT', url: `/v1/plans/${f.planId}/actions/${f.actionId}/rag`, payload: { rag: 'amber' }, token })
+  return f.actionId
 }
 
 t.test('role × route matrix', async t => {
