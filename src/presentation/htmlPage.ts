@@ -23,11 +23,11 @@ export function ragBadge(rag: Rag | null): string {
 }
 
 const BASE_CSS = `
-body { font-family: Arial, Helvetica, sans-serif; font-size: 11pt; color: #0b0c0c; margin: 16px; }
+body { font-family: 'Liberation Sans', Arial, Helvetica, sans-serif; font-size: 11pt; color: #0b0c0c; margin: 16px; }
 h1 { font-size: 18pt; margin: 0 0 4px; } h2 { font-size: 14pt; margin: 18px 0 6px; } h3 { font-size: 12pt; margin: 12px 0 4px; }
 .meta { color: #505a5f; margin: 0 0 8px; }
 table { border-collapse: collapse; width: 100%; margin: 4px 0 12px; }
-th, td { border: 1px solid #b1b4b6; padding: 4px 6px; text-align: left; vertical-align: top; }
+th, td { border: 1px solid #6f777b; padding: 4px 6px; text-align: left; vertical-align: top; }
 th { background: #f3f2f1; }
 tr { page-break-inside: avoid; break-inside: avoid; }
 .rag { white-space: nowrap; font-weight: bold; }

@@ -4,6 +4,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { QuarterNumber } from '../../../../domain/values/financialYear.js'
 import { historyCsv } from '../../../../presentation/historyCsv.js'
 import { quarterlyReportCsv, quarterlyReportXlsx } from '../../../../presentation/quarterlyReportFiles.js'
+import { SELF_CONTAINED_CSP } from '../../../../presentation/htmlPage.js'
+import { quarterlyPackHtml } from '../../../../presentation/quarterlyPack.js'
 import type { GridLedger } from '../../../../app/gridledger.js'
 import type { QuarterlyReport } from '../../../../projections/folds/quarterlyReport.js'
 import { answeredNotModified, sendConditional } from '../../../conditional.js'
@@ -19,7 +21,7 @@ export default async function readRoutes(fastify: FastifyInstance, { ledger }: {
     config: { roles: EVERYONE },
     schema: {
       tags: ['reports'],
-      summary: 'Quarterly progress report: one row per action as it stood at the quarter end (json, csv, xlsx)',
+      summary: 'Quarterly progress report: one row per action as it stood at the quarter end (json, csv, xlsx; html: the printable pack)',
       params: PlanParams,
       querystring: ReportQuery,
       response: { 200: ReportDoc, 304: NotModified, 404: Problem },
@@ -40,6 +42,11 @@ export default async function readRoutes(fastify: FastifyInstance, { ledger }: {
     if (answeredNotModified(request, reply, etag)) return reply
     const report = folded?.report ?? (JSON.parse(current!.json) as QuarterlyReport)
     const name = `plan-${report.planId}-${report.year.replace('/', '-')}-Q${quarter}`
+    if (format === 'html') {
+      // The printable pack: grid titles from the plan as the report was recorded.
+      const plan = await ledger.plans.state(planId, request.principal!, { asOf: folded ? report.asOf : undefined, effectiveOn: report.quarter.to })
+      return reply.type('text/html; charset=utf-8').header('Content-Security-Policy', SELF_CONTAINED_CSP).send(quarterlyPackHtml(report, plan.grids))
+    }
     if (format === 'csv') {
       return reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="${name}.csv"`).send(quarterlyReportCsv(report))
     }
