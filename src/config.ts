@@ -32,6 +32,8 @@ const Env = z.object({
   GRIDLEDGER_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** GET /metrics on this port instead (on HOST; with GRIDLEDGER_METRICS_TOKEN, the token is asked there too). */
   GRIDLEDGER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** How long one import may take to read its document before it is refused (422). */
+  GRIDLEDGER_IMPORT_BUDGET_MS: z.coerce.number().int().min(100).default(20_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 

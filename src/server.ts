@@ -30,6 +30,7 @@ export async function serve(config: Config): Promise<{ close(): Promise<void>; p
     onStoreCreated: location => logger.warn({ store: location }, 'no store there: created a new, empty one'),
     adminToken: config.GRIDLEDGER_ADMIN_TOKEN,
     idempotencyRetentionMs: config.GRIDLEDGER_IDEMPOTENCY_RETENTION_HOURS * 60 * 60 * 1000,
+    importBudgetMs: config.GRIDLEDGER_IMPORT_BUDGET_MS,
     onProjectionError: err => logger.error({ err }, 'projection failed; retrying from its checkpoint'),
   })
   const app = await buildApp(ledger, {

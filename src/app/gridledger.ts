@@ -50,6 +50,8 @@ export interface OpenOptions {
   adminToken?: string
   /** Where projection failures are reported (they retry from their checkpoints). */
   onProjectionError?(error: unknown): void
+  /** How long one import may take to read its document (GRIDLEDGER_IMPORT_BUDGET_MS). */
+  importBudgetMs?: number
 }
 
 export const PROJECTIONS: Projection[] = [planCatalogueProjection, tokensProjection]
@@ -87,7 +89,7 @@ export async function assembleGridLedger({ store, readModels }: Backend, options
     plans,
     meetings: new MeetingQueries(plans, clock),
     planAccess: new PlanAccess(store, readModels, projections),
-    imports: new ImportService(store, commands, clock),
+    imports: new ImportService(store, commands, clock, options.importBudgetMs),
     signOffs: new SignOffService(plans, clock),
     clock,
     async close() {

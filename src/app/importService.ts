@@ -1,14 +1,25 @@
-// Importing a plan document: parse, turn into ordinary commands, and record them as one
-// atomic append with actor label "import". The plan id derives from the document's content
-// hash, so importing the same document twice meets the existing plan (409) unless forced.
+// Importing a plan document: parse it on a worker thread within the import budget (text and
+// Word documents alike), turn it into ordinary commands, and record them as one atomic append
+// with actor label "import". The plan id derives from the document's content hash, so
+// importing the same document twice meets the existing plan (409) unless forced.
 import type { Principal } from '../domain/actor.js'
 import { ConflictError, ValidationError } from '../domain/errors.js'
 import { decideCommand, evolve, initialState } from '../domain/planDecider.js'
 import { londonDate } from '../domain/values/calendarDate.js'
 import { requirePartnershipInScope } from '../domain/visibility.js'
-import { parsePlanDocument, planCommands, type ImportWarning, type ParsedPlan } from '../import/index.js'
-import { attachSources, DOCX_TASK, DOCX_WORKER_BUDGET, DocxRefusedError, type DocxParseResult, type PlanSources } from '../import/docx/index.js'
-import { runTask } from './offThread/runTask.js'
+import {
+  DEFAULT_IMPORT_BUDGET_MS,
+  DOCX_TASK,
+  IMPORT_WORKER_MEMORY,
+  planCommands,
+  TEXT_TASK,
+  type ImportWarning,
+  type ParsedPlan,
+  type ParseResult,
+  type TextTaskInput,
+} from '../import/index.js'
+import { attachSources, DocxRefusedError, type DocxParseResult, type PlanSources } from '../import/docx/index.js'
+import { runTask, type TaskBudget } from './offThread/runTask.js'
 import { projectPlanState, type PlanState } from '../projections/folds/planState.js'
 import { planStreamId } from '../domain/planStream.js'
 import type { RecordedPlanEvent } from '../projections/recordedEvent.js'
@@ -29,6 +40,11 @@ export interface ImportResult {
   warnings: string[]
   /** Dry runs only: the plan as it would be recorded, in the plan-state shape without ids. */
   plan?: unknown
+}
+
+export interface ImportOptions {
+  dryRun?: boolean
+  force?: boolean
 }
 
 export class DuplicateImportError extends ConflictError {
@@ -57,10 +73,21 @@ function withoutIds(value: unknown): unknown {
 }
 
 export class ImportService {
-  constructor(private readonly store: EventStore, private readonly commands: CommandHandler, private readonly clock: Clock) {}
+  private readonly budget: TaskBudget
 
-  async import(text: string, principal: Principal, options: { dryRun?: boolean; force?: boolean } = {}): Promise<ImportResult> {
-    const parsed = parsePlanDocument(text)
+  /** `budgetMs`: how long one document may take to read (GRIDLEDGER_IMPORT_BUDGET_MS); past it a TaskBudgetError (422). */
+  constructor(
+    private readonly store: EventStore,
+    private readonly commands: CommandHandler,
+    private readonly clock: Clock,
+    budgetMs = DEFAULT_IMPORT_BUDGET_MS,
+  ) {
+    this.budget = { timeoutMs: budgetMs, ...IMPORT_WORKER_MEMORY }
+  }
+
+  /** Imports a plan document's text, read in a worker thread within the import budget. */
+  async import(text: string, principal: Principal, options: ImportOptions = {}): Promise<ImportResult> {
+    const parsed = await runTask<TextTaskInput, ParseResult>(TEXT_TASK, { text }, this.budget, 'the document', 'line')
     const warnings = parsed.warnings.map(formatWarning)
     if (!parsed.ok) {
       throw new ValidationError([{ path: 'body', message: parsed.reason }, ...parsed.warnings.map(w => ({ path: w.source ?? `line ${w.line}`, message: w.message }))])
@@ -69,12 +96,12 @@ export class ImportService {
   }
 
   /**
-   * Imports a Word document (.docx bytes): read in a worker thread within a time and memory
-   * budget, then recorded exactly as a text import. Warnings and a dry run's sources name the
+   * Imports a Word document (.docx bytes): read in a worker thread within the same budget,
+   * then recorded exactly as a text import. Warnings and a dry run's sources name the
    * table, row and cell (or paragraph) of each value.
    */
-  async importDocx(bytes: Uint8Array, principal: Principal, options: { dryRun?: boolean; force?: boolean } = {}): Promise<ImportResult> {
-    const parsed = await runTask<Uint8Array, DocxParseResult>(DOCX_TASK, bytes, DOCX_WORKER_BUDGET, 'the Word document')
+  async importDocx(bytes: Uint8Array, principal: Principal, options: ImportOptions = {}): Promise<ImportResult> {
+    const parsed = await runTask<Uint8Array, DocxParseResult>(DOCX_TASK, bytes, this.budget, 'the Word document', 'paragraph or table row')
     if (!parsed.ok) {
       if (parsed.status === 413) throw new DocxRefusedError(413, parsed.reason)
       throw new ValidationError([{ path: 'body', message: parsed.reason }, ...parsed.warnings.map(w => ({ path: 'body', message: w }))])
@@ -87,7 +114,7 @@ export class ImportService {
     warnings: string[],
     sha256: string,
     principal: Principal,
-    options: { dryRun?: boolean; force?: boolean },
+    options: ImportOptions,
     sources?: PlanSources,
   ): Promise<ImportResult> {
     // Before the duplicate check: whether another partnership's document was imported is not for this token to learn.

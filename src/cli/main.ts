@@ -46,7 +46,7 @@ export async function main(argv: string[], out: Out = l => process.stdout.write(
       // A Word document is the zip itself; anything else is the plan's text.
       const word = /\.docx$/i.test(positionals[0]) || looksLikeZip(bytes)
       // A dry run reads only, so it may not create a store.
-      const ledger = await openGridLedger({ store: config.GRIDLEDGER_STORE, createStore: !values['dry-run'], onStoreCreated: location => err(`no store at ${location}: created a new, empty one`) })
+      const ledger = await openGridLedger({ store: config.GRIDLEDGER_STORE, createStore: !values['dry-run'], onStoreCreated: location => err(`no store at ${location}: created a new, empty one`), importBudgetMs: config.GRIDLEDGER_IMPORT_BUDGET_MS })
       try {
         if (process.stderr.isTTY && !values.json) err(`importing ${positionals[0]} (${bytes.length} bytes${word ? ', a Word document' : ''})…`)
         const options = { dryRun: values['dry-run'], force: values.force }

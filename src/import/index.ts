@@ -3,6 +3,8 @@ export { parsePlanDocument, parsePlanLines } from './parsePlanDocument.js'
 export type { SourceLine } from './sourceLines.js'
 export { planCommands, importEffectiveDates, type PlanCommandOptions } from './planCommands.js'
 export { MAX_DOCUMENT_BYTES } from './limits.js'
+export { DEFAULT_IMPORT_BUDGET_MS, DOCX_TASK, IMPORT_WORKER_MEMORY, TEXT_TASK } from './offThread.js'
+export type { TextTaskInput } from './textTask.js'
 export type {
   ImportWarning,
   ParsedAction,
@@ -12,5 +14,7 @@ export type {
   ParsedPlan,
   ParsedProgress,
   ParsedSelfAssessment,
+  ParseOptions,
+  ParseProgress,
   ParseResult,
 } from './types.js'

@@ -11,7 +11,7 @@ import { capWarnings, limit, MAX_SHORT, toGrid } from './reader/assemble.js'
 import { PlanReader } from './reader/planReader.js'
 import { fromSourceLines, type SourceLine } from './sourceLines.js'
 import { rowTexts, toDocLines, type DocLine } from './tables.js'
-import type { ImportWarning, ParsedPlan, ParseResult } from './types.js'
+import type { ImportWarning, ParsedPlan, ParseOptions, ParseResult } from './types.js'
 
 export type { ImportWarning, ParsedAction, ParsedGrid, ParsedObjective, ParsedPlan, ParseResult } from './types.js'
 
@@ -19,7 +19,7 @@ const NO_GRID = 'no recognisable planning grid: no heading such as "Planning gri
 const NO_YEAR = 'no plan year: the header names no financial year such as "Adult drug treatment plan 2006/07" or "Treatment Plan 2017-18"'
 
 /** Reads a plan document's text. Refuses (ok: false) what is not a plan, recording nothing. */
-export function parsePlanDocument(text: string): ParseResult {
+export function parsePlanDocument(text: string, options: ParseOptions = {}): ParseResult {
   const refusal = refuseInput(text)
   if (refusal) return { ok: false, reason: refusal, warnings: [] }
 
@@ -33,7 +33,7 @@ export function parsePlanDocument(text: string): ParseResult {
       warnings: [],
     }
   }
-  return parseDocLines(toDocLines(text))
+  return parseDocLines(toDocLines(text, options.onLine), options)
 }
 
 /**
@@ -41,9 +41,9 @@ export function parsePlanDocument(text: string): ParseResult {
  * table rows, for instance). Line numbers in warnings are positions in `lines` (1-based); a
  * warning about a line that carries a `source` tag carries that tag too.
  */
-export function parsePlanLines(lines: SourceLine[]): ParseResult {
+export function parsePlanLines(lines: SourceLine[], options: ParseOptions = {}): ParseResult {
   const { docLines, sources } = fromSourceLines(lines)
-  const result = parseDocLines(docLines)
+  const result = parseDocLines(docLines, options)
   const tag = (w: ImportWarning): ImportWarning => {
     const source = sources.get(w.line)
     return source === undefined ? w : { ...w, source }
@@ -51,7 +51,7 @@ export function parsePlanLines(lines: SourceLine[]): ParseResult {
   return { ...result, warnings: result.warnings.map(tag) }
 }
 
-function parseDocLines(lines: DocLine[]): ParseResult {
+function parseDocLines(lines: DocLine[], options: ParseOptions): ParseResult {
   const warnings: ImportWarning[] = []
   // Grid headings first: the header is what comes before them, and a document that starts
   // part-way through a grid is recognised from the first heading's number.
@@ -85,8 +85,9 @@ function parseDocLines(lines: DocLine[]): ParseResult {
     warnings.push({ line: 1, message: 'the header names no partnership; recorded as "Unnamed partnership"' })
   }
 
-  const drafts = new PlanReader(header, year, firstHeading, headingNumbers, warnings).read(lines)
-  const grids = drafts.map(g => toGrid(g, warnings)).sort((a, b) => a.number - b.number)
+  const onLine = options.onLine ?? (() => {})
+  const drafts = new PlanReader(header, year, firstHeading, headingNumbers, warnings).read(lines, onLine)
+  const grids = drafts.map(g => toGrid(g, warnings, onLine)).sort((a, b) => a.number - b.number)
   if (grids.length === 0) {
     return { ok: false, reason: 'not a plan document: no planning grid could be read', warnings: capWarnings(warnings) }
   }

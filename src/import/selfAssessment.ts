@@ -32,25 +32,39 @@ function statementOf(before: string, word: string): string {
   return trimmed
 }
 
-/** Splits one line into rated statements and unrated text. */
+/** How far back from a rating its sentence's last words are read (keeps each test bounded). */
+const TAIL = 200
+
+/** Index just past the last character that is not trailing space or closing punctuation. */
+function endOfContent(text: string): number {
+  let i = text.length
+  while (i > 0 && /[\s.*)\]]/.test(text[i - 1])) i--
+  return i
+}
+
+/** Splits one line into rated statements and unrated text. Linear: each test looks at a bounded tail. */
 function splitLine(text: string, line: number, warnings: ImportWarning[]): Array<{ text: string; rag: Rag | null }> {
   const parts: Array<{ text: string; rag: Rag | null }> = []
+  const contentEnd = endOfContent(text)
+  const newSentence = /\s+[A-Z][a-z]/y
   let from = 0
   RAG_WORD.lastIndex = 0
   let m: RegExpExecArray | null
   while ((m = RAG_WORD.exec(text)) !== null) {
     const end = m.index + m[0].length
-    const after = text.slice(end)
-    const atEnd = /^[\s.*)\]]*$/.test(after)
-    const before = text.slice(from, m.index)
-    if (atEnd) {
-      parts.push({ text: statementOf(before, m[1]), rag: toRag(m[1]) })
+    if (end >= contentEnd) {
+      parts.push({ text: statementOf(text.slice(from, m.index), m[1]), rag: toRag(m[1]) })
       from = text.length
       break
     }
     // Mid-line: only a rating followed by a new capitalised sentence after a long statement.
     // ("British Red Cross" is a name: the word before a rating must not be capitalised.)
-    if (/^\s+[A-Z][a-z]/.test(after) && before.trim().length >= 40 && !PREDICATE.test(before.trim()) && /(?:^|\s)[a-z][\w'-]*[.)]?\s*$|[.)]\s*$/.test(before)) {
+    newSentence.lastIndex = end
+    if (!newSentence.test(text)) continue
+    const tail = text.slice(Math.max(from, m.index - TAIL), m.index)
+    const long = m.index - from >= 40 + TAIL || text.slice(from, m.index).trim().length >= 40
+    if (long && !PREDICATE.test(tail.trim()) && /(?:^|\s)[a-z][\w'-]*[.)]?\s*$|[.)]\s*$/.test(tail)) {
+      const before = text.slice(from, m.index)
       parts.push({ text: statementOf(before, m[1]), rag: toRag(m[1]) })
       warnings.push({ line, message: `two self-assessment statements run together; split after "${m[1]}"` })
       from = end
@@ -73,7 +87,7 @@ export function readSelfAssessment(lines: SaLine[], warnings: ImportWarning[]): 
     const standalone = STANDALONE.exec(l.text)
     if (standalone) {
       if (open && open.length) {
-        paragraphs.splice(paragraphs.indexOf(open), 1)
+        paragraphs.splice(paragraphs.lastIndexOf(open), 1)
         statements.push({ statement: open.map(x => x.text).join(' '), rag: toRag(standalone[1]), line: open[0].line })
       } else {
         warnings.push({ line: l.line, message: `self-assessment rating "${l.text}" has no statement before it; not recorded` })

@@ -51,21 +51,28 @@ function textLine(line: number, raw: string): DocLine {
   return { line, kind: 'text', text, cells: NO_CELLS, texts: NO_CELLS }
 }
 
-/** Splits the document into classified lines. HTML rows spanning several lines become one row. */
-export function toDocLines(source: string): DocLine[] {
+/**
+ * Splits the document into classified lines. HTML rows spanning several lines become one row.
+ * `onLine` is told each line reached (a slow split can say where it was).
+ */
+export function toDocLines(source: string, onLine: (line: number) => void = () => {}): DocLine[] {
   const raw = source.split(/\r\n|\n|\r/)
   const out: DocLine[] = []
   const hasHtmlRows = /<tr[\s>]/i.test(source)
   for (let i = 0; i < raw.length; i++) {
     const lineNo = i + 1
+    onLine(lineNo)
     const text = raw[i]
     if (hasHtmlRows && /<tr[\s>]/i.test(text)) {
       // Gather the row up to its </tr> (bounded), then read its cells.
       let html = text.slice(text.search(/<tr[\s>]/i))
       let j = i
-      while (!/<\/tr\s*>/i.test(html) && j + 1 < raw.length && j - i < MAX_HTML_ROW_LINES) {
+      // Only the newly added line is searched for the row's end: the row so far has none.
+      let closed = /<\/tr\s*>/i.test(html)
+      while (!closed && j + 1 < raw.length && j - i < MAX_HTML_ROW_LINES) {
         j++
         html += ' ' + raw[j]
+        closed = /<\/tr\s*>/i.test(raw[j])
       }
       const before = text.slice(0, text.search(/<tr[\s>]/i))
       if (cleanInline(before)) out.push(textLine(lineNo, before))

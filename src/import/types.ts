@@ -73,4 +73,15 @@ export interface ParsedPlan {
   grids: ParsedGrid[]
 }
 
+export interface ParseOptions {
+  /** Told the source line the reader has reached, as it goes: a caller that stops a slow parse can say where it was. */
+  onLine?: (line: number) => void
+}
+
+/** How a worker task says how far it has got (the off-thread runner's TaskProgress, by shape). */
+export interface ParseProgress {
+  reach(at: number): void
+  total(of: number): void
+}
+
 export type ParseResult = { ok: true; plan: ParsedPlan; warnings: ImportWarning[] } | { ok: false; reason: string; warnings: ImportWarning[] }

@@ -1,7 +1,10 @@
 // Runs a CPU-bound task (parsing an uploaded document) in a worker thread with a time and
 // memory budget, so a hostile input can neither freeze the event loop nor exhaust the server's
-// heap: past its budget the worker is stopped and the caller gets a TaskBudgetError (a 413).
-// A task is a module exporting `run(input)`; the host (host.ts) loads it in the worker.
+// heap: past its budget the worker is stopped and the caller gets a TaskBudgetError (422 past
+// the time, naming how far the task had got; 413 past the memory).
+// A task is a module exporting `run(input, progress)`; the host (host.ts) loads it in the worker
+// and gives it a TaskProgress writing to memory shared with this thread, which can read it even
+// while the worker is stuck.
 // Workers are kept between jobs (starting one costs more than most documents take to read)
 // and stopped after a while idle; a worker stopped for its budget is replaced by a fresh one.
 // At most CONCURRENCY jobs run at once; a few more wait; beyond that the caller is told to retry.
@@ -15,12 +18,27 @@ export interface TaskBudget {
   maxYoungGenerationSizeMb: number
 }
 
+/** How far a task has got: the unit (a line) it has reached, of how many; 0 when it has not said. */
+export interface Reached {
+  at: number
+  of: number
+  unit: string
+}
+
+/** What a task is given to say how far it has got, as it goes (cheap: one shared-memory store). */
+export interface TaskProgress {
+  reach(at: number): void
+  total(of: number): void
+}
+
 /** The task went past its time or memory budget; the input is refused. */
 export class TaskBudgetError extends Error {
-  readonly statusCode = 413
-  constructor(readonly budget: 'time' | 'memory', message: string) {
+  readonly statusCode: 413 | 422
+  constructor(readonly budget: 'time' | 'memory', message: string, readonly reached: Reached) {
     super(message)
     this.name = 'TaskBudgetError'
+    // Past the time, the input is what is at fault (it would never be read); past the memory, its size.
+    this.statusCode = budget === 'time' ? 422 : 413
   }
 }
 
@@ -110,18 +128,33 @@ function keepWorker(worker: Worker, budget: TaskBudget): void {
   list.push(entry)
 }
 
-/** Runs `task`'s exported run(input) in a worker within `budget`. */
-export async function runTask<I, O>(task: URL, input: I, budget: TaskBudget, describe = 'the document'): Promise<O> {
+/** "; the reader had reached line 12 of 300" when the task said how far it got; else nothing. */
+function whereReached({ at, of, unit }: Reached): string {
+  if (at <= 0) return ''
+  return `; the reader had reached ${unit} ${at}${of > 0 ? ` of ${of}` : ''}`
+}
+
+/**
+ * Runs `task`'s exported run(input, progress) in a worker within `budget`. `unit` names what
+ * the task's progress counts, for the refusal past the time budget.
+ */
+export async function runTask<I, O>(task: URL, input: I, budget: TaskBudget, describe = 'the document', unit = 'line'): Promise<O> {
   const release = await slot()
   try {
     const worker = takeWorker(budget)
+    const shared = new SharedArrayBuffer(8)
+    const progress = new Int32Array(shared)
+    const reached = (): Reached => ({ at: Atomics.load(progress, 0), of: Atomics.load(progress, 1), unit })
     return await new Promise<O>((resolve, reject) => {
       let timer = setTimeout(() => fail(new Error(`the worker reading ${describe} did not start`)), LOAD_TIMEOUT_MS)
       const onMessage = (message: HostMessage) => {
         if ('started' in message) {
           clearTimeout(timer)
           timer = setTimeout(
-            () => fail(new TaskBudgetError('time', `reading ${describe} took longer than ${budget.timeoutMs / 1000} s; refused (a plan document reads in well under a second)`)),
+            () => {
+              const at = reached()
+              fail(new TaskBudgetError('time', `reading ${describe} took longer than ${budget.timeoutMs / 1000} s${whereReached(at)}. Refused, nothing recorded (a plan document reads in well under a second)`, at))
+            },
             budget.timeoutMs,
           )
           return
@@ -134,7 +167,7 @@ export async function runTask<I, O>(task: URL, input: I, budget: TaskBudget, des
       const onError = (error: Error & { code?: string }) =>
         fail(
           error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-            ? new TaskBudgetError('memory', `reading ${describe} needs more than ${budget.maxOldGenerationSizeMb} MiB of memory; refused`)
+            ? new TaskBudgetError('memory', `reading ${describe} needs more than ${budget.maxOldGenerationSizeMb} MiB of memory${whereReached(reached())}. Refused, nothing recorded`, reached())
             : error,
         )
       const onExit = (code: number) => fail(new Error(`the worker reading ${describe} stopped (exit code ${code}) before answering`))
@@ -153,7 +186,7 @@ export async function runTask<I, O>(task: URL, input: I, budget: TaskBudget, des
       worker.on('message', onMessage)
       worker.on('error', onError)
       worker.on('exit', onExit)
-      worker.postMessage({ task: task.href, input })
+      worker.postMessage({ task: task.href, input, progress: shared })
     })
   } finally {
     release()

@@ -1,8 +1,8 @@
 // What a Word document may cost to read. Real plans are a few hundred kilobytes zipped, a few
 // megabytes of XML and some dozens of tables; each limit is far above that. Sizes and counts
 // are checked on the zip and the raw XML before anything is parsed; what passes them can still
-// cost more than the worker's budget (a parsed tree is many times its XML), and the budget
-// stops it there.
+// cost more than the reading worker's budget (a parsed tree is many times its XML), and the
+// budget (../offThread.ts) stops it there.
 
 /** Largest .docx accepted (zipped bytes): images make real files bigger than their text. */
 export const MAX_DOCX_BYTES = 20 * 1024 * 1024
@@ -21,11 +21,3 @@ export const MAX_COLUMNS = 64
 /** Paragraphs in the whole document (cells included). */
 export const MAX_PARAGRAPHS = 100_000
 
-/** The budget of the worker thread that reads one document. */
-export const DOCX_WORKER_BUDGET = {
-  /** Wall-clock time before the worker is stopped. */
-  timeoutMs: 20_000,
-  /** V8 old-generation heap of the worker. */
-  maxOldGenerationSizeMb: 384,
-  maxYoungGenerationSizeMb: 48,
-} as const

@@ -145,7 +145,7 @@ function newAction(b: PlanBuilder, l: DocLine, number: string | null, text: stri
   const table = b.table!
   const objective = b.ensureObjective(l.line)
   const action: ActionDraft = { number, text, due, who, cost, rag, line: l.line, progress: null }
-  objective.actions.push(action)
+  b.addActions(objective, [action])
   if (table.numbered === null) table.numbered = number !== null
   table.last = { kind: 'action', action }
   return action
@@ -212,7 +212,7 @@ function packedRow(b: PlanBuilder, l: DocLine, objectiveNumber: string | null): 
     if (d.number && seen.has(d.number)) b.warn(l.line, `${label}: action number ${d.number} appears twice; both kept`)
     if (d.number) seen.add(d.number)
   }
-  objective.actions.push(...drafts)
+  b.addActions(objective, drafts)
   table.numbered = true
   if (drafts.length) table.last = { kind: 'action', action: drafts[drafts.length - 1] }
 }

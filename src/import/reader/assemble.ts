@@ -72,7 +72,7 @@ function toAction(d: ActionDraft, warnings: ImportWarning[]): ParsedAction | nul
   return action
 }
 
-export function toGrid(g: GridDraft, warnings: ImportWarning[]): ParsedGrid {
+export function toGrid(g: GridDraft, warnings: ImportWarning[], onLine: (line: number) => void): ParsedGrid {
   const sa = readSelfAssessment(g.sa, warnings)
   if (sa.narrative.length) {
     const first = sa.narrative[0].line
@@ -101,7 +101,7 @@ export function toGrid(g: GridDraft, warnings: ImportWarning[]): ParsedGrid {
       text: limit(text, MAX_TEXT, 'objective text', o.line, warnings),
       outcomes: o.outcomes.map(x => limit(x.trim(), MAX_TEXT, 'expected outcome', o.line, warnings)).filter(Boolean),
       line: o.line,
-      actions: o.actions.map(a => toAction(a, warnings)).filter((a): a is ParsedAction => a !== null),
+      actions: o.actions.map(a => (onLine(a.line), toAction(a, warnings))).filter((a): a is ParsedAction => a !== null),
     }
   })
   return {

@@ -42,6 +42,8 @@ export interface ObjectiveDraft {
   outcomes: string[]
   line: number
   actions: ActionDraft[]
+  /** The objective's actions by number, for matching progress rows in constant time. */
+  byNumber: Map<string, ActionDraft[]>
   fromList: boolean
 }
 
@@ -57,6 +59,9 @@ export interface GridDraft {
   box: Partial<Record<SpendColumn, string>>
   boxLine: number | null
   objectives: ObjectiveDraft[]
+  /** Every action of the grid, in order, and by number: progress rows are matched against these. */
+  actions: ActionDraft[]
+  byNumber: Map<string, ActionDraft[]>
   pendingOutcomes: { texts: string[]; line: number } | null
   awaitingTitle: boolean
 }

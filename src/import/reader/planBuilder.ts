@@ -9,7 +9,7 @@ import type { PlanHeader } from '../header.js'
 import { joinWrapped } from '../normaliseText.js'
 import type { ColumnRole } from '../tables.js'
 import type { ImportWarning } from '../types.js'
-import { short, startsLower, type GridDraft, type ObjectiveDraft, type ProgressDraft, type Section, type TableState } from './drafts.js'
+import { short, startsLower, type ActionDraft, type GridDraft, type ObjectiveDraft, type ProgressDraft, type Section, type TableState } from './drafts.js'
 
 export class PlanBuilder {
   readonly grids: GridDraft[] = []
@@ -68,6 +68,8 @@ export class PlanBuilder {
       box: {},
       boxLine: null,
       objectives: [],
+      actions: [],
+      byNumber: new Map(),
       pendingOutcomes: null,
       awaitingTitle: !h.title,
     }
@@ -122,10 +124,25 @@ export class PlanBuilder {
     if (number && grid.objectives.some(o => o.number === number)) {
       this.warn(line, `objective number ${number} appears twice in grid ${grid.number}; both kept, numbered as written`)
     }
-    const objective: ObjectiveDraft = { number, text, outcomes: [], line, actions: [], fromList }
+    const objective: ObjectiveDraft = { number, text, outcomes: [], line, actions: [], byNumber: new Map(), fromList }
     grid.objectives.push(objective)
     this.objective = objective
     return objective
+  }
+
+  /** Files actions under an objective of the current grid, indexed by number. */
+  addActions(objective: ObjectiveDraft, actions: ActionDraft[]): void {
+    const grid = this.currentGrid
+    for (const action of actions) {
+      objective.actions.push(action)
+      grid.actions.push(action)
+      if (action.number === null) continue
+      for (const index of [objective.byNumber, grid.byNumber]) {
+        const list = index.get(action.number)
+        if (list) list.push(action)
+        else index.set(action.number, [action])
+      }
+    }
   }
 
   /** The objective actions go to; when the grid names none, one named after the grid. */

@@ -30,9 +30,10 @@ export class PlanReader {
   }
 
   /** Reads every line; returns the grids as drafts. */
-  read(lines: DocLine[]): GridDraft[] {
+  read(lines: DocLine[], onLine: (line: number) => void): GridDraft[] {
     const b = this.b
     for (const l of lines) {
+      onLine(l.line)
       if (l.kind === 'blank') {
         b.blankBefore = true
         continue

@@ -6,15 +6,20 @@ import type { ColumnRole, DocLine } from '../tables.js'
 import { short, startsLower, type ActionDraft, type ProgressDraft } from './drafts.js'
 import type { PlanBuilder } from './planBuilder.js'
 
+/**
+ * Grids with more actions than this are matched by action number only: matching a progress
+ * row's words compares it with every action, and no real grid comes near this many.
+ */
+const MAX_ACTIONS_MATCHED_BY_TEXT = 500
+
 function findAction(b: PlanBuilder, point: string, line: number): ActionDraft | null {
   const grid = b.currentGrid
-  const all = grid.objectives.flatMap(o => o.actions)
   const lead = splitActionNumber(point)
   const bare = /^(\d{1,3}(?:\.\d{1,3}){0,3})\.?$/.exec(point.trim())
   const number = lead.number ?? (bare ? bare[1] : null)
   if (number) {
-    const inObjective = b.objective ? b.objective.actions.filter(a => a.number === number) : []
-    const byNumber = inObjective.length === 1 ? inObjective : all.filter(a => a.number === number)
+    const inObjective = b.objective?.byNumber.get(number) ?? []
+    const byNumber = inObjective.length === 1 ? inObjective : (grid.byNumber.get(number) ?? [])
     if (byNumber.length === 1) return byNumber[0]
     if (byNumber.length > 1) {
       b.warn(line, `progress for action ${number}: ${byNumber.length} actions in grid ${grid.number} have that number; not recorded`)
@@ -23,8 +28,18 @@ function findAction(b: PlanBuilder, point: string, line: number): ActionDraft | 
   }
   const words = (lead.number ? lead.text : point).toLowerCase().slice(0, 60)
   if (words.length >= 12) {
-    const byText = all.filter(a => a.text.toLowerCase().startsWith(words) || words.startsWith(a.text.toLowerCase().slice(0, 60)))
-    if (byText.length === 1) return byText[0]
+    if (grid.actions.length > MAX_ACTIONS_MATCHED_BY_TEXT) {
+      b.warn(line, `grid ${grid.number} has more than ${MAX_ACTIONS_MATCHED_BY_TEXT} actions: progress rows are matched by action number only`)
+      return null
+    }
+    let found: ActionDraft | null = null
+    for (const a of grid.actions) {
+      const text = a.text.slice(0, 60).toLowerCase()
+      if (!text.startsWith(words) && !words.startsWith(text)) continue
+      if (found) return null
+      found = a
+    }
+    return found
   }
   return null
 }

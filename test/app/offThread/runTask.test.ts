@@ -2,7 +2,8 @@ import t from 'tap'
 import { runTask, TaskBudgetError } from '../../../src/app/offThread/runTask.js'
 
 // The worker-thread runner that reads uploaded documents: within budget it answers; a task
-// that loops or eats memory is stopped and refused (413), and the main thread stays free.
+// that loops is stopped and refused (422) naming how far it had got, one that eats memory is
+// stopped and refused (413), and the main thread stays free.
 const task = (name: string) => new URL(`./tasks/${name}${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url)
 const budget = { timeoutMs: 10_000, maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 }
 
@@ -16,8 +17,14 @@ t.test('a task that never ends is stopped at its time budget, and the event loop
   const error = await runTask(task('spin'), null, { ...budget, timeoutMs: 1_000 }).catch((e: unknown) => e)
   clearInterval(ticker)
   t.type(error, TaskBudgetError)
-  t.match(error, { budget: 'time', statusCode: 413, message: /longer than 1 s/ })
+  t.match(error, { budget: 'time', statusCode: 422, message: /longer than 1 s\. Refused/ })
   t.ok(ticks >= 5, `the main thread ran timers while the task spun (${ticks} ticks)`)
+})
+
+t.test('a task stopped at its time budget says how far it had got', async t => {
+  const error = await runTask(task('stuck'), 42, { ...budget, timeoutMs: 500 }, 'the document', 'line').catch((e: unknown) => e)
+  t.type(error, TaskBudgetError)
+  t.match(error, { budget: 'time', statusCode: 422, reached: { at: 42, of: 100, unit: 'line' }, message: /the reader had reached line 42 of 100/ })
 })
 
 t.test('a task that eats memory is stopped at its memory budget', async t => {

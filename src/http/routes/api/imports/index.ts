@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { DuplicateImportError } from '../../../../app/importService.js'
-import { TaskQueueFullError } from '../../../../app/offThread/runTask.js'
+import { TaskBudgetError, TaskQueueFullError } from '../../../../app/offThread/runTask.js'
 import { DOCX_MEDIA_TYPE, MAX_DOCX_BYTES } from '../../../../import/docx/index.js'
 import type { GridLedger } from '../../../../app/gridledger.js'
 import { problem, sendProblem } from '../../../problem.js'
@@ -43,7 +43,7 @@ export default async function importRoutes(fastify: FastifyInstance, { ledger }:
       consumes: ['text/plain', DOCX_MEDIA_TYPE],
       querystring: ImportQuery,
       body: z.unknown().meta({ description: 'The plan document: its text (text/plain), or the .docx file (application/vnd.openxmlformats-officedocument.wordprocessingml.document)' }),
-      response: { 200: ImportAnswer, 201: ImportAnswer, 400: Problem, 409: Problem, 413: Problem, 415: Problem, 503: Problem },
+      response: { 200: ImportAnswer, 201: ImportAnswer, 400: Problem, 409: Problem, 413: Problem, 415: Problem, 422: Problem, 503: Problem },
     },
   }, async (request, reply) => {
     const dryRun = request.query.dryRun === 'true'
@@ -59,6 +59,11 @@ export default async function importRoutes(fastify: FastifyInstance, { ledger }:
       if (error instanceof TaskQueueFullError) {
         reply.header('Retry-After', '5')
         return sendProblem(reply, problem(503, `${error.message}; nothing was recorded`))
+      }
+      if (error instanceof TaskBudgetError) {
+        // Past the time budget (422) or the memory (413): the problem names where reading stopped.
+        const { at, unit } = error.reached
+        return sendProblem(reply, problem(error.statusCode, error.message, at > 0 ? [{ path: `${unit} ${at}`, message: 'reading stopped here' }] : undefined))
       }
       if (error instanceof DuplicateImportError) {
         return sendProblem(reply, { ...problem(409, error.message), planId: error.planId } as ReturnType<typeof problem>)
