@@ -2,6 +2,7 @@
 // markers, the headings of a grid's parts (self-assessment, gap analysis, key priorities,
 // budget boxes, expected outcomes, delivery plan, progress report) and repeated page headers.
 import type { GridNarrativeSection } from '../domain/events.js'
+import { DEFAULT_RULES, normaliseWords, type ImportRules } from './profile.js'
 
 const NUMBER_WORDS: Record<string, number> = {
   one: 1,
@@ -39,53 +40,86 @@ export interface GridHeading {
   title: string
   /** How the document names its grids, e.g. "Planning grid", "Planning Section". */
   noun: string
+  /** Why this line is a grid heading, for the dry run. */
+  rule: string
 }
 
 const MAX_HEADING = 300
-const NUMBER_TOKEN = '(\\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|[ivx]{1,4})'
-const GRID_HEADING = new RegExp(`^((?:planning\\s+|treatment\\s+plan\\s+)?(?:grid|section))\\s+${NUMBER_TOKEN}\\b\\s*([:.\\-–—)]?)\\s*(.*)$`, 'i')
+const NUMBER_WORD = '\\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|[ivx]{1,4}|[a-z]'
+const headingRegexes = new WeakMap<ImportRules, { grid: RegExp; objective: RegExp }>()
+
+function regexesOf(rules: ImportRules): { grid: RegExp; objective: RegExp } {
+  let r = headingRegexes.get(rules)
+  if (!r) {
+    r = {
+      grid: new RegExp(`^(${rules.gridNouns})\\s+(${NUMBER_WORD})(?![\\p{L}\\p{N}])\\s*([:.\\-–—)]?)\\s*(.*)$`, 'iu'),
+      objective: new RegExp(`^(${rules.objectiveWords})(?![\\p{L}])\\s*(?:(?:no\\.?|number)\\s*)?(\\d{1,3}(?:\\.\\d{1,3}){0,2}[a-z]?(?![\\p{L}\\p{N}])|[a-z]\\d{1,2}(?:\\.\\d{1,2})?(?![\\p{L}\\p{N}])|[a-z](?![\\p{L}\\p{N}]))?\\.?\\s*([:.\\-–—)]?)\\s*(.*)$`, 'iu'),
+    }
+    headingRegexes.set(rules, r)
+  }
+  return r
+}
+
+/** A heading's number: digits, a number word, a Roman numeral, or a letter (A = 1). */
+function headingNumber(token: string): { number: number; kind: string } | null {
+  const w = token.toLowerCase()
+  const n = numberFromWord(w)
+  if (n !== null) return { number: n, kind: /^\d/.test(w) ? 'digits' : /^[ivx]+$/.test(w) ? 'Roman numeral' : 'number word' }
+  if (/^[a-z]$/.test(w)) return { number: w.charCodeAt(0) - 96, kind: 'letter' }
+  return null
+}
+
+const PROSE_AFTER = /^(of|in|and|or|to|for|from|as|is|was|will|which|the|a|an|on|at|by|with)\b/i
 
 /**
- * "Planning grid 1: Commissioning …", "PLANNING GRID ONE: Tier One …", "Planning Section 2: …",
- * "Section 3 – Harm reduction", "Grid 4". A bare "Grid"/"Section" needs a separator or nothing
- * after the number, so that prose such as "Section 3 of the guidance says" is not a heading.
+ * "Planning grid 1: Commissioning …", "PLANNING GRID ONE: Tier One …", "SECTION A – COMMISSIONING",
+ * "Section 3 – Harm reduction", "Grid 4", "Section 2 Harm reduction". The heading words come
+ * from the profile. A one-word noun followed by a title with no separator needs the title to
+ * start with a capital, and never a word that continues a sentence ("Section 3 of the guidance").
  */
-export function matchGridHeading(text: string): GridHeading | null {
-  if (text.length > MAX_HEADING) return null
-  const m = GRID_HEADING.exec(text)
+export function matchGridHeading(text: string, rules: ImportRules = DEFAULT_RULES): GridHeading | null {
+  if (text.length > MAX_HEADING || !rules.gridNouns) return null
+  const m = regexesOf(rules).grid.exec(text)
   if (!m) return null
   const words = m[1].replace(/\s+/g, ' ').toLowerCase()
   const noun = words.charAt(0).toUpperCase() + words.slice(1)
-  const planning = /^(planning|treatment)/i.test(noun)
+  const strong = words.includes(' ')
+  const token = m[2]
   const sep = m[3]
   const rest = m[4].trim()
-  if (/^[ivx]+$/i.test(m[2]) && !sep) return null // "Section i" in prose
-  if (!planning && !sep && rest) return null
+  const n = headingNumber(token)
+  if (!n) return null
+  if (n.kind === 'Roman numeral' && !sep && rest) return null // "Section i" in prose
+  if (n.kind === 'letter' && (token !== token.toUpperCase() || (!sep && rest && rest !== rest.toUpperCase()))) return null // "section a good"
   if (sep === '.' && /^\d/.test(rest)) return null // "Section 2.3" is a sub-section reference
-  const number = numberFromWord(m[2])
-  if (number === null) return null
-  // A title that reads like a sentence continuing the heading words is prose, not a heading.
-  if (!sep && rest && /^(of|in|and|or|to|for|from|as|is|was|will|which|the)\b/i.test(rest)) return null
-  return { number, title: rest.replace(/[:\s]+$/, ''), noun }
+  if (!sep && rest && (PROSE_AFTER.test(rest) || (!strong && (!/^\p{Lu}/u.test(rest) || text.length > 120)))) return null
+  return {
+    number: n.number,
+    title: rest.replace(/[:\s]+$/, ''),
+    noun,
+    rule: `grid heading: "${m[1]}" with a number in ${n.kind} ("${token}")${sep ? ` and "${sep}"` : ''}`,
+  }
 }
 
 export interface ObjectiveMarker {
   number: string | null
   text: string
+  rule: string
 }
 
-const OBJECTIVE_MARKER = /^objective\b\s*(?:(?:no\.?|number)\s*)?(\d{1,3}(?:\.\d{1,3}){0,2}|[a-z]\b)?\s*([:.\-–—)]?)\s*(.*)$/i
-
-/** "Objective 1", "Objective 1 - Finalise …", "Objective 3: …", "Objective: …". */
-export function matchObjectiveMarker(text: string): ObjectiveMarker | null {
-  if (text.length > 5000) return null
-  const m = OBJECTIVE_MARKER.exec(text)
+/** "Objective 1", "Priority A1: …", "Aim 2.1 – …", "Outcome 3a", "Objective: …" (words from the profile). */
+export function matchObjectiveMarker(text: string, rules: ImportRules = DEFAULT_RULES): ObjectiveMarker | null {
+  if (text.length > 5000 || !rules.objectiveWords) return null
+  const m = regexesOf(rules).objective.exec(text)
   if (!m) return null
-  const number = m[1] ? m[1].replace(/\.$/, '') : null
-  const sep = m[2]
-  if (!number && !sep) return null // "Objectives met …", "Objective setting is …"
+  const word = m[1].replace(/\s+/g, ' ').toLowerCase()
+  const number = m[2] ? m[2].replace(/\.$/, '') : null
+  const sep = m[3]
+  const rest = m[4].trim()
+  if (!number && (!sep || !rules.objectiveUnnumbered.has(word))) return null // "Objectives met …", "Aim: …"
   if (number && /^[a-z]$/i.test(number) && !sep) return null // "Objective a good …"
-  return { number, text: m[3].trim() }
+  if (number && !sep && rest && !/^[\p{Lu}\d"'‘“(]/u.test(rest)) return null // "Priority 1 areas are …"
+  return { number, text: rest, rule: `objective heading: "${m[1]}"${number ? ` numbered "${number}"` : ''}${sep ? ` and "${sep}"` : ''}` }
 }
 
 export type SectionHeading =
@@ -150,14 +184,19 @@ export function yearsIn(text: string): string[] {
   return found
 }
 
-const PARTNERSHIP_END = /(?:\bD\.?A\.?A\.?T|\bD\.?A\.?T|\bD\(A\)AT|Action Team|Partnership|Board|Council|Commissioning Group)$/
+/** A short line naming a partnership: "Ealing DAAT", "ANYSHIRE DRUG & ALCOHOL ACTION TEAM" (endings from the profile). */
+export function looksLikePartnership(text: string, rules: ImportRules = DEFAULT_RULES): boolean {
+  return partnershipEnding(text, rules) !== null
+}
 
-/** A short line naming a partnership: "Ealing DAAT", "Staffordshire County Drug Action Team". */
-export function looksLikePartnership(text: string): boolean {
-  if (text.length > 100) return false
+/** The profile's ending a partnership line closes with, or null when the line names none. */
+export function partnershipEnding(text: string, rules: ImportRules = DEFAULT_RULES): string | null {
+  if (text.length > 100) return null
   const t = text.replace(/[\s.:,;]+$/, '')
-  if (t.split(/\s+/).length > 10) return false
-  return PARTNERSHIP_END.test(t) && /^[A-Z]/.test(t)
+  if (!/^\p{Lu}/u.test(t)) return null
+  const words = normaliseWords(t)
+  if (words.length > 10) return null
+  return rules.partnershipEnding(words)
 }
 
 /** A short line naming the plan and its year: "Treatment Plan 2003/04", "Adult drug treatment plan 2006/07 …". */

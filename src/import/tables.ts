@@ -1,6 +1,7 @@
 // Lines of a document as the parser sees them: blank, running text, or a table row in one of
 // the forms extractions produce — tab-separated, pipe-delimited ("|a |b |"), or HTML <tr>.
 import { cellText, cleanInline, cleanTextLine, isRuleLine, type RawCell } from './normaliseText.js'
+import { DEFAULT_RULES, type ImportRules, type KnownColumn } from './profile.js'
 
 /** How a row was written: 'html' and 'cells' (from a structured source) are whole rows that cannot have wrapped. */
 export type RowFormat = 'tab' | 'pipe' | 'html' | 'cells'
@@ -153,38 +154,11 @@ export function rowTexts(row: DocLine): string[] {
 
 // ---- column roles ---------------------------------------------------------------------------
 
-export type ColumnRole =
-  | 'objnum'
-  | 'action'
-  | 'when'
-  | 'who'
-  | 'cost'
-  | 'rag'
-  | 'progress_action'
-  | 'progress'
-  | 'further'
-  | 'spend'
-  | null
+export type ColumnRole = KnownColumn | null
 
-function stripBox(cell: string): string {
-  return cell.replace(/^box\s*\d{1,2}\s*[:.]?\s*/i, '').trim()
-}
-
-/** What a header cell names. Order matters: "Further Action" is not the action column. */
-export function columnRole(cellTextValue: string): ColumnRole {
-  const c = stripBox(cellTextValue).toLowerCase()
-  if (!c || c.length > 120) return null
-  if (/objective\s*(?:number|no\b|#)|^obj(?:ective)?\.?\s*(?:no\.?|number)?$/.test(c)) return 'objnum'
-  if (/action\s*point/.test(c)) return 'progress_action'
-  if (/progress\s+to\s+date|^progress\b|^updates?\b|comments/.test(c)) return 'progress'
-  if (/further\s+action|next\s+steps?/.test(c)) return 'further'
-  if (/\b(?:planned|likely|actual|projected|forecast|estimated)\s+spend|outturn|^spend\b/.test(c)) return 'spend'
-  if (/by\s+when|^when\b|deadline|due\s+date|^due\b|target\s+date|timescale|time\s*frame|completion\s+date|^dates?\b/.test(c)) return 'when'
-  if (/by\s+whom|^who\b|\blead\b|responsib|owner/.test(c)) return 'who'
-  if (/cost|budget|resourc|funding|finance/.test(c)) return 'cost'
-  if (/^rag\b|\brag\b|^rating$|^status$/.test(c)) return 'rag'
-  if (/action|milestone|task|activit|deliverable/.test(c)) return 'action'
-  return null
+/** What a header cell names, by the profile's column words (tried in the profile's order). */
+export function columnRole(cellTextValue: string, rules: ImportRules = DEFAULT_RULES): ColumnRole {
+  return rules.columnOf(cellTextValue.trim())?.role ?? null
 }
 
 export type TableKind = 'actions' | 'budget' | 'progress'
@@ -192,16 +166,23 @@ export type TableKind = 'actions' | 'budget' | 'progress'
 export interface TableHeader {
   kind: TableKind
   roles: ColumnRole[]
+  /** Which header cell gave which column, by which profile phrase: for the dry run. */
+  rule: string
 }
 
 /** Recognises a header row: action/when/who/cost, a progress report, or budget spend columns. */
-export function recogniseHeader(row: DocLine): TableHeader | null {
+export function recogniseHeader(row: DocLine, rules: ImportRules = DEFAULT_RULES): TableHeader | null {
   const texts = rowTexts(row)
-  const roles = texts.map(columnRole)
+  const found = texts.map(t => rules.columnOf(t.trim()))
+  const roles: ColumnRole[] = found.map(f => f?.role ?? null)
+  const rule = found
+    .map((f, i) => (f ? `"${texts[i]}" is ${f.role} (profile word "${f.phrase}")` : null))
+    .filter(Boolean)
+    .join(', ')
   const has = (r: ColumnRole) => roles.includes(r)
   const count = (r: ColumnRole) => roles.filter(x => x === r).length
-  if (count('spend') >= 2) return { kind: 'budget', roles }
-  if (has('progress_action') || (has('progress') && has('further'))) return { kind: 'progress', roles }
+  if (count('spend') >= 2) return { kind: 'budget', roles, rule: `budget table header: ${rule}` }
+  if (has('progress_action') || (has('progress') && has('further'))) return { kind: 'progress', roles, rule: `progress table header: ${rule}` }
   const actionish = has('action') || has('objnum')
   if ((actionish && (has('when') || has('who'))) || (has('when') && has('who'))) {
     if (!has('action')) {
@@ -209,7 +190,7 @@ export function recogniseHeader(row: DocLine): TableHeader | null {
       const free = roles.findIndex(r => r === null)
       if (free >= 0) roles[free] = 'action'
     }
-    return { kind: 'actions', roles }
+    return { kind: 'actions', roles, rule: `action table header: ${rule}` }
   }
   return null
 }

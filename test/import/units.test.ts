@@ -1,9 +1,11 @@
 import t from 'tap'
 import { alignList, readPackedCell, splitActionNumber, splitDateList, splitMoneyList } from '../../src/import/actions.js'
-import { matchGridHeading, matchObjectiveMarker, matchSectionHeading, yearsIn } from '../../src/import/gridStructure.js'
+import { looksLikePartnership, matchGridHeading, matchObjectiveMarker, matchSectionHeading, yearsIn } from '../../src/import/gridStructure.js'
+import { compileRules, parseProfile } from '../../src/import/profile.js'
 import { cellItems, cleanTextLine, joinWrapped } from '../../src/import/normaliseText.js'
 import { readSelfAssessment } from '../../src/import/selfAssessment.js'
 import { recogniseHeader, toDocLines } from '../../src/import/tables.js'
+import { parsePlanDocument } from '../../src/import/index.js'
 
 t.test('action numbers', async t => {
   t.same(splitActionNumber('1. Establish links'), { number: '1', text: 'Establish links' })
@@ -114,4 +116,60 @@ t.test('self-assessment ratings', async t => {
     ],
   )
   t.same(r.narrative, [{ text: 'Services are linked with the British Red Cross and others in the borough', line: 7 }])
+})
+
+t.test('structure recognised by role: headings in letters, words, any case and separator; objective words; partnerships', async t => {
+  t.match(matchGridHeading('SECTION A – COMMISSIONING THE TREATMENT SYSTEM'), { number: 1, title: 'COMMISSIONING THE TREATMENT SYSTEM', noun: 'Section' })
+  t.match(matchGridHeading('Section C: Harm reduction'), { number: 3, title: 'Harm reduction' })
+  t.match(matchGridHeading('planning grid four - aftercare'), { number: 4, title: 'aftercare' })
+  t.match(matchGridHeading('Section 2 Harm reduction'), { number: 2, title: 'Harm reduction' }, 'no separator, a capitalised title')
+  t.equal(matchGridHeading('Section a good idea'), null, 'a lower-case letter is prose')
+  t.equal(matchGridHeading('Section 2 covers the rest'), null, 'a lower-case word after the number is prose')
+  t.match(matchGridHeading('Section B'), { number: 2, title: '' })
+  t.match(matchObjectiveMarker('Priority A1: Reduce drug-related deaths'), { number: 'A1', text: 'Reduce drug-related deaths' })
+  t.match(matchObjectiveMarker('Aim 2.1 – Improve access'), { number: '2.1', text: 'Improve access' })
+  t.match(matchObjectiveMarker('OUTCOME 3a: More in treatment'), { number: '3a', text: 'More in treatment' })
+  t.match(matchObjectiveMarker('Target 4 Fewer deaths'), { number: '4', text: 'Fewer deaths' })
+  t.match(matchObjectiveMarker('Objective: Unnumbered'), { number: null, text: 'Unnumbered' })
+  t.equal(matchObjectiveMarker('Aim: to do better'), null, 'only "Objective" heads an objective without a number')
+  t.equal(matchObjectiveMarker('Priorities for the year'), null)
+  t.equal(matchObjectiveMarker('Priority 1 areas are listed below'), null)
+  t.equal(matchObjectiveMarker('Target date: June 2010'), null)
+  for (const name of ['ANYSHIRE DRUG & ALCOHOL ACTION TEAM', 'Anyshire DAAT', 'Anyshire Drug Action Team', 'Anyshire Safer Communities Partnership', 'Staffordshire D(A)AT', 'Anyshire D.A.A.T.']) {
+    t.ok(looksLikePartnership(name), name)
+  }
+  for (const text of ['the partnership', 'Treatment plan 2006/07', 'This plan was agreed by the partnership board after a long consultation with providers and users']) {
+    t.notOk(looksLikePartnership(text), text)
+  }
+})
+
+t.test('profiles add words to the built-in ones', async t => {
+  const rules = compileRules(parseProfile({ headings: { grid: ['theme'], objective: ['commitment'] }, columns: { who: ['accountable'] } }))
+  t.match(matchGridHeading('Theme 3: Recovery', rules), { number: 3, title: 'Recovery', noun: 'Theme' })
+  t.match(matchGridHeading('Section 2: still known', rules), { number: 2 })
+  t.equal(matchGridHeading('Theme 3: Recovery'), null, 'not in the built-in profile')
+  t.match(matchObjectiveMarker('Commitment 1: Do it', rules), { number: '1', text: 'Do it' })
+  t.equal(recogniseHeader(toDocLines('Action\tAccountable\tWhen')[0], rules)?.roles.join(','), 'action,who,when')
+  t.equal(recogniseHeader(toDocLines('Ref\tAction\tLead\tTimescale\tResources\tRAG')[0])?.roles.join(','), 'number,action,who,when,cost,rag')
+  t.throws(() => parseProfile({ headings: { grid: 'theme' } }), /invalid import profile: headings.grid/)
+  t.throws(() => parseProfile({ colums: {} }), /invalid import profile/)
+})
+
+t.test('a Ref column numbers the actions; Lead / Timescale / Resources / RAG are read', async t => {
+  const doc = 'ANYSHIRE DRUG & ALCOHOL ACTION TEAM\nTreatment plan 2010/11\n\nSECTION A – COMMISSIONING\n\nPriority A1: Commission well\n\nRef\tAction\tLead\tTimescale\tResources\tRAG\nA1.1\tAgree the needs assessment\tDAAT Manager\tJune 2010\t£5,000\tG\nA1.2\tRetender the service\tCommissioner\tMarch 2011\tWithin resources\tA\n'
+  const r = parsePlanDocument(doc)
+  t.ok(r.ok)
+  if (!r.ok) return
+  t.equal(r.plan.partnership, 'ANYSHIRE DRUG & ALCOHOL ACTION TEAM')
+  t.same([r.plan.grids[0].number, r.plan.grids[0].title], [1, 'COMMISSIONING'])
+  const o = r.plan.grids[0].objectives[0]
+  t.same([o.number, o.text], ['A1', 'Commission well'])
+  t.same(
+    o.actions.map(a => [a.number, a.text, a.byWhom, a.due, a.cost, a.rag]),
+    [
+      ['A1.1', 'Agree the needs assessment', 'DAAT Manager', 'June 2010', '£5,000', 'green'],
+      ['A1.2', 'Retender the service', 'Commissioner', 'March 2011', 'Within resources', 'amber'],
+    ],
+  )
+  t.notOk(r.warnings.some(w => /no recognised column/.test(w.message)), 'no cell dropped')
 })

@@ -7,6 +7,7 @@ import { rowTexts, type ColumnRole, type DocLine, type TableKind } from '../tabl
 import { short, startsLower, startsWithPunctuation, type ActionDraft, type ObjectiveDraft, type TableState, type Target } from './drafts.js'
 import type { PlanBuilder } from './planBuilder.js'
 
+const ACTION_NUMBER_CELL = /^([A-Za-z]?\d{1,3}(?:\.\d{1,3}){0,3}[a-z]?)\.?$/
 const UPDATE_ROW = /^(?:update|progress(?:\s+update)?|comments?)\s*[:\-–]\s*(.*)$/i
 const CROSS_REFERENCE = /^see\b.{0,120}\b(?:grid|section|objective|actions?|above|below|plan)\b/i
 
@@ -94,7 +95,9 @@ export function actionRow(b: PlanBuilder, l: DocLine): void {
   const who = cellTextOf(b, l, 'who')
   const cost = cellTextOf(b, l, 'cost')
   const rag = cellTextOf(b, l, 'rag')
-  const lead = splitActionNumber(a)
+  const numbered = ACTION_NUMBER_CELL.exec(cellTextOf(b, l, 'number'))
+  // A number column ("Ref": "A1.1") numbers the action; otherwise a number may lead its text.
+  const lead = numbered ? { number: numbered[1], text: a } : splitActionNumber(a)
   const last = table.last
 
   const update = lead.number ? null : UPDATE_ROW.exec(a)

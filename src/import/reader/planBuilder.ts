@@ -111,7 +111,7 @@ export class PlanBuilder {
       return false
     }
     const number = first.number - 1
-    this.startGrid({ number, title: `${first.noun} ${number} (heading missing from the document)`, noun: first.noun }, line)
+    this.startGrid({ number, title: `${first.noun} ${number} (heading missing from the document)`, noun: first.noun, rule: 'inferred: content before the first heading' }, line)
     this.warn(line, `the document starts part-way through a grid: content before the "${first.noun} ${first.number}" heading recorded as grid ${number}, whose heading is missing`)
     return true
   }
