@@ -20,7 +20,8 @@ import {
 } from '../import/index.js'
 import { attachSources, DocxRefusedError, type DocxParseResult, type PlanSources } from '../import/docx/index.js'
 import { runTask, type TaskBudget } from './offThread/runTask.js'
-import { projectPlanState, type PlanState } from '../projections/folds/planState.js'
+import { projectPlanState } from '../projections/folds/planState.js'
+import { withSuggestedRags, type PlanRead } from '../projections/folds/suggestedRags.js'
 import { planStreamId } from '../domain/planStream.js'
 import type { RecordedPlanEvent } from '../projections/recordedEvent.js'
 import type { EventStore } from '../store/eventStore.js'
@@ -138,8 +139,8 @@ export class ImportService {
     return { planId, counts: counts(plan), warnings }
   }
 
-  /** Decides the commands in memory exactly as the real import would, and projects the result. */
-  private preview(planId: string, commands: ReturnType<typeof planCommands>, actor: Principal, now: Date): PlanState | null {
+  /** Decides the commands in memory exactly as the real import would, and projects the result as a plan read shows it. */
+  private preview(planId: string, commands: ReturnType<typeof planCommands>, actor: Principal, now: Date): PlanRead | null {
     const state = initialState()
     const recordedAt = now.toISOString()
     const ctx = { actor, today: londonDate(now) }
@@ -160,6 +161,7 @@ export class ImportService {
         })
       }
     }
-    return projectPlanState(events, { asOf: recordedAt, effectiveOn: londonDate(now) })
+    const projected = projectPlanState(events, { asOf: recordedAt, effectiveOn: londonDate(now) })
+    return projected && withSuggestedRags(projected)
   }
 }
