@@ -14,6 +14,7 @@ import { PlanAccess } from './planAccess.js'
 import { MeetingQueries } from './meetingQueries.js'
 import { PlanQueries } from './planQueries.js'
 import { SignOffService } from './signOffs.js'
+import { PlanExports } from './export/planExport.js'
 import { TokenService, tokensProjection } from './tokens.js'
 
 export interface GridLedger {
@@ -31,6 +32,8 @@ export interface GridLedger {
   imports: ImportService
   /** Quarterly reports signed off, frozen in the plan's stream. */
   signOffs: SignOffService
+  /** Plans' events as NDJSON export files, streamed. */
+  exports: PlanExports
   clock: Clock
   close(): Promise<void>
 }
@@ -91,6 +94,7 @@ export async function assembleGridLedger({ store, readModels }: Backend, options
     planAccess: new PlanAccess(store, readModels, projections),
     imports: new ImportService(store, commands, clock, options.importBudgetMs),
     signOffs: new SignOffService(plans, clock),
+    exports: new PlanExports(store, clock),
     clock,
     async close() {
       idempotency.stopPruning()

@@ -8,6 +8,7 @@ import { openGridLedger, rebuildReadModelsAt } from '../app/gridledger.js'
 import { ROLES } from '../domain/roles.js'
 import { backupCommand, BACKUP_USAGE } from './backup.js'
 import { restoreCommand, RESTORE_USAGE } from './restore.js'
+import { verifyFile } from './verifyFile.js'
 import { loadConfig } from '../config.js'
 import { looksLikeZip } from '../import/docx/index.js'
 import { serve } from '../server.js'
@@ -24,6 +25,7 @@ const USAGE = `gridledger <command>
   token revoke <tokenId>                  revoke a token
   rebuild                                 drop and rebuild every read model from the events
   verify [--plan ID] [--json]             check every plan's hash chain
+  verify --file EXPORT.ndjson [--json]    check a plan's export file offline (no server, no store)
 ${BACKUP_USAGE}
 ${RESTORE_USAGE}
 
@@ -101,7 +103,8 @@ export async function main(argv: string[], out: Out = l => process.stdout.write(
       return 0
     }
     case 'verify': {
-      const { values } = parseArgs({ args: rest, options: { plan: { type: 'string' }, json: { type: 'boolean' } } })
+      const { values } = parseArgs({ args: rest, options: { plan: { type: 'string' }, json: { type: 'boolean' }, file: { type: 'string' } } })
+      if (values.file !== undefined) return verifyFile(values.file, { json: values.json }, out, err)
       const ledger = await openGridLedger({ store: config.GRIDLEDGER_STORE })
       try {
         const ids = values.plan ? [values.plan] : (await ledger.plans.list(CLI_PRINCIPAL)).map(p => p.id)

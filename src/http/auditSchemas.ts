@@ -59,3 +59,13 @@ export const SignOff = z.object({
 export const SignOffList = z.object({ items: z.array(SignOff) })
 export const SignedReport = SignOff.extend({ report: z.record(z.string(), z.unknown()).meta({ description: 'the quarterly report exactly as signed' }) })
 export const SignOffCreated = SignOff.extend({ version: z.number().int() })
+
+/** The export's lines (application/x-ndjson): not validated on the way out, it is a stream. */
+export const ExportLine = z.union([
+  z.object({ kind: z.literal('export'), format: z.string(), planId: z.string(), streamId: z.string(), exportedAt: z.string(), events: z.number().int(), head: z.string() }),
+  z.object({
+    kind: z.literal('event'), position: z.number().int(), globalPosition: z.number().int(), id: z.string(), type: z.string(), schemaVersion: z.number().int(),
+    recordedAt: z.string(), data: z.record(z.string(), z.unknown()), metadata: z.record(z.string(), z.unknown()), hash: z.string(), prevHash: z.string(),
+  }),
+])
+export const ExportDoc = ExportLine.meta({ description: 'application/x-ndjson: one of these objects per line; line 1 is the export line, then one event per line in stream order' }) as z.ZodType<unknown>

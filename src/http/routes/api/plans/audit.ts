@@ -1,11 +1,12 @@
 // What auditors ask of one plan beyond its history: what changed between two instants,
 // the quarterly reports signed off, and the plan's events exported for checking offline.
 import type { FastifyInstance } from 'fastify'
+import { Readable } from 'node:stream'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { GridLedger } from '../../../../app/gridledger.js'
 import type { ReportSignedOff } from '../../../../domain/events.js'
 import type { QuarterNumber } from '../../../../domain/values/financialYear.js'
-import { ChangesQuery, PlanChanges, SignedReport, SignOffBody, SignOffCreated, SignOffList, SignOffParams } from '../../../auditSchemas.js'
+import { ChangesQuery, ExportDoc, PlanChanges, SignedReport, SignOffBody, SignOffCreated, SignOffList, SignOffParams } from '../../../auditSchemas.js'
 import { PlanParams, Problem } from '../../../schemas.js'
 import { AUDIT_READERS, EDITORS } from '../../roles.js'
 
@@ -63,4 +64,21 @@ export default async function auditRoutes(fastify: FastifyInstance, { ledger }: 
     config: { roles: AUDIT_READERS },
     schema: { tags: ['audit'], summary: 'A sign-off with its report exactly as signed', params: SignOffParams, response: { 200: SignedReport, 404: Problem } },
   }, async request => ledger.signOffs.get(request.params.planId, request.principal!, request.params.signoffId))
+
+  app.get('/v1/plans/:planId/export', {
+    config: { roles: AUDIT_READERS },
+    schema: {
+      tags: ['audit'],
+      summary: "Every event of the plan as NDJSON with its position, hash and prevHash, for `gridledger verify --file` (streamed)",
+      params: PlanParams,
+      response: { 200: ExportDoc, 404: Problem },
+    },
+  }, async (request, reply) => {
+    const { planId } = request.params
+    const lines = await ledger.exports.lines(planId)
+    return reply
+      .type('application/x-ndjson; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="plan-${planId}-export.ndjson"`)
+      .send(Readable.from(lines, { objectMode: false }))
+  })
 }
