@@ -6,6 +6,7 @@ import cliProgress from 'cli-progress'
 import type { Principal, Role } from '../domain/actor.js'
 import { openGridLedger, rebuildReadModelsAt } from '../app/gridledger.js'
 import { ROLES } from '../domain/roles.js'
+import { DomainError } from '../domain/errors.js'
 import { backupCommand, BACKUP_USAGE } from './backup.js'
 import { restoreCommand, RESTORE_USAGE } from './restore.js'
 import { verifyFile } from './verifyFile.js'
@@ -34,6 +35,17 @@ The store is GRIDLEDGER_STORE (default sqlite:./data/gridledger.db).`
 type Out = (line: string) => void
 
 export async function main(argv: string[], out: Out = l => process.stdout.write(l + '\n'), err: Out = l => process.stderr.write(l + '\n')): Promise<number> {
+  try {
+    return await dispatch(argv, out, err)
+  } catch (error) {
+    // A refused command (bad input, unknown plan, conflict) is the user's to fix: say why, exit 2, no stack.
+    if (!(error instanceof DomainError)) throw error
+    err(`gridledger: ${error.message}`)
+    return 2
+  }
+}
+
+async function dispatch(argv: string[], out: Out, err: Out): Promise<number> {
   const [command, ...rest] = argv
   const config = loadConfig()
   switch (command) {

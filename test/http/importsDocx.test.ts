@@ -14,7 +14,7 @@ function comparable(value: unknown): unknown {
   if (value && typeof value === 'object') {
     return Object.fromEntries(
       Object.entries(value)
-        .filter(([k]) => k !== 'id' && k !== 'source' && !/^[a-z]+Id$/.test(k) && !['asOf', 'effectiveOn', 'recordedAt', 'tokenId'].includes(k))
+        .filter(([k]) => k !== 'id' && k !== 'source' && !/^[a-z]+Id$/.test(k) && !['asOf', 'effectiveOn', 'recordedAt', 'tokenId', 'suggestedRag'].includes(k))
         .map(([k, v]) => [k, comparable(v)]),
     )
   }
