@@ -1,5 +1,6 @@
 // Configuration from the environment (API.md "Running"), validated once at start.
 import { z } from 'zod'
+import { DEFAULT_APPEND_QUOTA } from './app/appendQuota.js'
 
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -16,6 +17,8 @@ const Env = z.object({
   GRIDLEDGER_RATE_LIMIT: z.coerce.number().int().min(0).default(6000),
   /** Hours an Idempotency-Key's answer is kept (the contract promises at least 24). */
   GRIDLEDGER_IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().min(24, 'must be at least 24 (the API promises a day)').default(24),
+  /** Events one token may append to one plan per UTC day (429 past it); 0 turns it off. */
+  GRIDLEDGER_APPEND_QUOTA: z.coerce.number().int().min(0).default(DEFAULT_APPEND_QUOTA),
   /** Scheduled backups of the SQLite store go here (off when unset). */
   GRIDLEDGER_BACKUP_DIR: z.string().min(1).optional(),
   /** How often: 90s, 15m, 6h, 1d. */

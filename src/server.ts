@@ -31,6 +31,7 @@ export async function serve(config: Config): Promise<{ close(): Promise<void>; p
     adminToken: config.GRIDLEDGER_ADMIN_TOKEN,
     idempotencyRetentionMs: config.GRIDLEDGER_IDEMPOTENCY_RETENTION_HOURS * 60 * 60 * 1000,
     importBudgetMs: config.GRIDLEDGER_IMPORT_BUDGET_MS,
+    appendQuota: config.GRIDLEDGER_APPEND_QUOTA,
     onProjectionError: err => logger.error({ err }, 'projection failed; retrying from its checkpoint'),
   })
   const app = await buildApp(ledger, {

@@ -11,6 +11,7 @@ import { londonDate } from '../domain/values/calendarDate.js'
 import { planStreamId } from '../domain/planStream.js'
 import { fromStored } from '../projections/recordedEvent.js'
 import { VersionConflictError, type AppendResult, type EventStore, type IdempotencyRecord, type NewEvent } from '../store/eventStore.js'
+import { AppendQuota, type DailyAppends } from './appendQuota.js'
 import type { Clock } from './clock.js'
 import { ContentionError, PreconditionFailedError } from './errors.js'
 import { newId } from './ids.js'
@@ -44,6 +45,8 @@ interface PlanCache {
   /** Version including appends in flight. */
   version: number
   lastRecordedAt: string | null
+  /** Events each token appended on the plan's latest day, for the append quota. */
+  appends: DailyAppends
   /** Serialises deciding (not committing) per plan. */
   deciding: Promise<void>
 }
@@ -54,7 +57,11 @@ const MAX_CACHED_PLANS = 1000
 export class CommandHandler {
   private readonly cache = new Map<string, PlanCache>()
 
-  constructor(private readonly store: EventStore, private readonly clock: Clock) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly clock: Clock,
+    private readonly quota: AppendQuota = new AppendQuota(),
+  ) {}
 
   /** Executes one command. */
   execute(planId: string, command: PlanCommand, options: ExecuteOptions): Promise<ExecuteResult> {
@@ -120,6 +127,7 @@ export class CommandHandler {
       if (events.length === 0) {
         return { ...outcome, position: 0, append: null }
       }
+      this.quota.take(entry.appends, tokenId, events.length, recordedAt)
       const idempotency: IdempotencyRecord | undefined = options.idempotency && {
         key: options.idempotency.key,
         fingerprint: options.idempotency.fingerprint,
@@ -161,6 +169,7 @@ export class CommandHandler {
       state,
       version: stored.length,
       lastRecordedAt: stored.length ? stored[stored.length - 1].recordedAt : null,
+      appends: this.quota.tally(stored),
       deciding: existing?.deciding ?? Promise.resolve(),
     }
     this.cache.set(planId, entry)

@@ -25,6 +25,8 @@ export class UnconfirmedError extends Error {
   }
 }
 
+export { AppendQuotaExceededError } from './appendQuota.js'
+
 // The store's failures a caller may meet through the application layer, so the HTTP layer can
 // map them to answers without importing the store.
 export { AppendTooLargeError, DuplicateEventError, StoreUnavailableError, VersionConflictError } from '../store/eventStore.js'

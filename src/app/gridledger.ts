@@ -7,6 +7,7 @@ import type { EventStore } from '../store/eventStore.js'
 import type { StoreObserver } from '../store/storeObserver.js'
 import { openBackend, type Backend } from './backends.js'
 import { systemClock, type Clock } from './clock.js'
+import { AppendQuota, DEFAULT_APPEND_QUOTA } from './appendQuota.js'
 import { CommandHandler } from './commandHandler.js'
 import { IdempotencyService } from './idempotency.js'
 import { ImportService } from './importService.js'
@@ -55,6 +56,8 @@ export interface OpenOptions {
   onProjectionError?(error: unknown): void
   /** How long one import may take to read its document (GRIDLEDGER_IMPORT_BUDGET_MS). */
   importBudgetMs?: number
+  /** Events one token may append to one plan per UTC day (default DEFAULT_APPEND_QUOTA); 0 turns the quota off. */
+  appendQuota?: number
 }
 
 export const PROJECTIONS: Projection[] = [planCatalogueProjection, tokensProjection]
@@ -67,7 +70,7 @@ export async function openGridLedger(options: OpenOptions): Promise<GridLedger> 
 export async function assembleGridLedger({ store, readModels }: Backend, options: Omit<OpenOptions, 'store'> = {}): Promise<GridLedger> {
   const clock = options.clock ?? systemClock
   const projections = startProjections(store, readModels, PROJECTIONS, options.onProjectionError ? { onError: options.onProjectionError } : {})
-  const commands = new CommandHandler(store, clock)
+  const commands = new CommandHandler(store, clock, new AppendQuota(options.appendQuota ?? DEFAULT_APPEND_QUOTA))
   const tokens = new TokenService({
     store,
     readModels,

@@ -36,7 +36,7 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { store?: 'memory' | 'sqlite'; sqlitePath?: string; rateLimit?: number; clockStart?: string; eventStore?: EventStore } = {},
+  options: { store?: 'memory' | 'sqlite'; sqlitePath?: string; rateLimit?: number; clockStart?: string; eventStore?: EventStore; appendQuota?: number } = {},
 ): Promise<Harness> {
   const sqlitePath = options.sqlitePath ?? (options.store === 'sqlite' ? join(mkdtempSync(join(tmpdir(), 'gridledger-')), 'test.db') : null)
   // An already opened store (e.g. a wrapped memory store, or EventStoreDB on its stand-in) when given: read models in memory.
@@ -47,7 +47,7 @@ export async function startHarness(
       : memoryBackend(createMemoryEventStore())
   const store = backend.store
   const clock = steppingClock(options.clockStart)
-  const ledger = await assembleGridLedger(backend, { clock, adminToken: ADMIN_TOKEN })
+  const ledger = await assembleGridLedger(backend, { clock, adminToken: ADMIN_TOKEN, ...(options.appendQuota !== undefined ? { appendQuota: options.appendQuota } : {}) })
   const app = await buildApp(ledger, { rateLimit: options.rateLimit ?? 0 })
   const request: Harness['request'] = async ({ token = ADMIN_TOKEN, headers, ...rest }) =>
     app.inject({ ...rest, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(headers ?? {}) } })

@@ -4,7 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { DomainError, ValidationError, type FieldError } from '../../../domain/errors.js'
-import { AppendTooLargeError, ContentionError, DuplicateEventError, PreconditionFailedError, StoreUnavailableError, UnconfirmedError, VersionConflictError } from '../../../app/errors.js'
+import { AppendQuotaExceededError, AppendTooLargeError, ContentionError, DuplicateEventError, PreconditionFailedError, StoreUnavailableError, UnconfirmedError, VersionConflictError } from '../../../app/errors.js'
 import { problem, sendProblem } from '../../problem.js'
 
 const DOMAIN_STATUS = { validation: 400, not_found: 404, conflict: 409, forbidden: 403 } as const
@@ -48,6 +48,10 @@ async function errors(app: FastifyInstance): Promise<void> {
       request.log.warn({ err: error }, 'could not confirm')
       reply.header('Retry-After', '1')
       return sendProblem(reply, problem(503, error.message))
+    }
+    if (error instanceof AppendQuotaExceededError) {
+      reply.header('Retry-After', String(error.retryAfterSeconds))
+      return sendProblem(reply, problem(429, error.message, undefined, 'append-quota'))
     }
     if (error instanceof AppendTooLargeError) {
       // Refused whole before anything was written; a retry cannot help, a smaller request can.
