@@ -9,10 +9,11 @@ import { maySeePlan, planVisibility, seesEveryPlan } from '../domain/visibility.
 import { londonDate } from '../domain/values/calendarDate.js'
 import type { QuarterNumber } from '../domain/values/financialYear.js'
 import { historyLimit, historyPage, type HistoryPage } from '../projections/folds/history.js'
-import { listPlans, PLANS_COLLECTION, type CatalogueEntry } from '../projections/readModels/planCatalogue.js'
-import { projectPlanState, recordedBy, type PlanState } from '../projections/folds/planState.js'
+import { listPlans, planYear, PLANS_COLLECTION, type CatalogueEntry } from '../projections/readModels/planCatalogue.js'
+import { foldFromSnapshot } from '../projections/readModels/planSnapshots.js'
+import { projectPlanState, type PlanState } from '../projections/folds/planState.js'
 import { planChanges, type PlanChanges } from '../projections/folds/planChanges.js'
-import { quarterlyReport, type QuarterlyReport } from '../projections/folds/quarterlyReport.js'
+import { isQuarterNumber, planQuarter, reportFromState, type QuarterlyReport } from '../projections/folds/quarterlyReport.js'
 import { withSuggestedRags, type PlanRead } from '../projections/folds/suggestedRags.js'
 import { CurrentReads, type PreparedAnswer } from '../projections/prepared/currentReads.js'
 import type { ReadModelStore } from '../projections/storage/readModelStore.js'
@@ -111,10 +112,22 @@ export class PlanQueries {
 
   /** The plan state with each action's suggested RAG for the read's date (suggestedRags.ts). */
   async state(planId: string, principal: Principal, options: { asOf?: string; effectiveOn?: string }): Promise<PlanRead> {
-    const events = await this.events(planId, principal)
-    const state = this.stateAt(events, this.asOf(events, options.asOf), options.effectiveOn)
+    await this.requireVisible(planId, principal)
+    const now = this.clock().toISOString()
+    const asOf = options.asOf === undefined ? null : new Date(options.asOf).toISOString()
+    // Effective on the date asked for, else the read's own (never later than today).
+    const effectiveOn = options.effectiveOn ?? londonDate(asOf !== null && asOf < now ? asOf : now)
+    return withSuggestedRags(await this.foldFromSnapshot(planId, asOf, effectiveOn, now))
+  }
+
+  /** The plan state folded from its nearest snapshot (planSnapshots.ts), finished with the read's asOf and effectiveOn. */
+  private async foldFromSnapshot(planId: string, asOf: string | null, effectiveOn: string, now: string): Promise<PlanState> {
+    const { state, lastRecordedAt } = await foldFromSnapshot(this.store, this.readModels, planId, { asOf, effectiveOn })
     if (!state) throw new NotFoundError('plan', planId)
-    return withSuggestedRags(state)
+    // As recorded now: never before the latest recording, as `asOf` below.
+    state.asOf = asOf ?? (lastRecordedAt !== null && lastRecordedAt > now ? lastRecordedAt : now)
+    state.effectiveOn = effectiveOn
+    return state
   }
 
   /**
@@ -140,13 +153,13 @@ export class PlanQueries {
 
   /** The report folded from the plan's events, with the plan's version as of the report's `asOf`. */
   async versionedReport(planId: string, principal: Principal, options: { quarter: QuarterNumber; asOf?: string }): Promise<{ report: QuarterlyReport; version: number }> {
-    const events = await this.events(planId, principal)
-    const asOf = this.asOf(events, options.asOf)
-    const report = quarterlyReport(events, { quarter: options.quarter, asOf })
-    if (!report) throw new NotFoundError('plan', planId)
-    let version = 0
-    for (const e of events) if (recordedBy(e, asOf)) version = e.version
-    return { report, version }
+    if (!isQuarterNumber(options.quarter)) throw new RangeError(`quarter must be 1, 2, 3 or 4, got ${String(options.quarter)}`)
+    await this.requireVisible(planId, principal)
+    const year = await planYear(this.store, this.readModels, planId)
+    if (year === null) throw new NotFoundError('plan', planId)
+    const asOf = options.asOf === undefined ? null : new Date(options.asOf).toISOString()
+    const state = await this.foldFromSnapshot(planId, asOf, planQuarter(year, options.quarter).to, this.clock().toISOString())
+    return { report: reportFromState(state, options.quarter), version: state.version }
   }
 
   /**

@@ -20,7 +20,8 @@ import type { EventStore, StoredEvent } from '../../store/eventStore.js'
 import { applyToPlanState, ownerLabelsOf, type PlanState } from '../folds/planState.js'
 import { withSuggestedRags } from '../folds/suggestedRags.js'
 import { planQuarter, reportFromState } from '../folds/quarterlyReport.js'
-import { PLAN_STATES_COLLECTION, PLANS_COLLECTION, type CatalogueEntry } from '../readModels/planCatalogue.js'
+import { PLAN_STATES_COLLECTION, PLANS_COLLECTION, planYear, type CatalogueEntry } from '../readModels/planCatalogue.js'
+import { nearestSnapshot } from '../readModels/planSnapshots.js'
 import { fromStored } from '../recordedEvent.js'
 import type { ReadModelStore } from '../storage/readModelStore.js'
 
@@ -29,9 +30,6 @@ export interface FoldStart {
   version: number
   state: PlanState
 }
-
-/** Where a new cursor may start: the nearest stored state usable for reads effective on `effectiveOn`. */
-export type StartFinder = (planId: string, effectiveOn: string) => FoldStart | null
 
 /** A prepared answer: the JSON text around the read's instant, and what a conditional request compares. */
 export interface PreparedAnswer {
@@ -66,8 +64,6 @@ interface Cursor {
 export interface CurrentReadsOptions {
   /** Upper bound on the prepared answers' size in memory (UTF-16 characters of JSON; default 32 Mi). */
   maxChars?: number
-  /** Finds a snapshot to start a new cursor from (projections/snapshots); none by default. */
-  findStart?: StartFinder
 }
 
 const ASOF_PLACEHOLDER = `asOf-${randomUUID()}`
@@ -96,7 +92,7 @@ export class CurrentReads {
   /** The quarterly report of `quarter` as recorded now; null when the plan does not exist. */
   async report(planId: string, quarter: QuarterNumber): Promise<PreparedAnswer | null> {
     // The quarter's last day depends on the plan's year: known once the plan's state is.
-    const year = await this.yearOf(planId)
+    const year = await planYear(this.store, this.readModels, planId)
     if (year === null) return null
     const effectiveOn = planQuarter(year, quarter).to
     return this.answer(`${planId}|q${quarter}`, planId, effectiveOn, state => reportFromState(state, quarter))
@@ -105,14 +101,6 @@ export class CurrentReads {
   /** Forgets every prepared answer (after a restore or a rebuild under a running server). */
   clear(): void {
     this.cursors.clear()
-  }
-
-  private async yearOf(planId: string): Promise<string | null> {
-    const known = this.readModels.get<CatalogueEntry>(PLANS_COLLECTION, planId)
-    if (known) return known.year
-    // Not catalogued yet (the runner is behind): the plan's first event names its year.
-    const [first] = await this.store.readStream(planStreamId(planId), { limit: 1 })
-    return first?.type === 'PlanCreated' ? String(first.data.year) : null
   }
 
   private async answer(key: string, planId: string, effectiveOn: string, shape: (state: PlanState) => unknown): Promise<PreparedAnswer | null> {
@@ -132,7 +120,7 @@ export class CurrentReads {
   }
 
   private start(planId: string, effectiveOn: string, shape: Cursor['shape']): Cursor {
-    const begin = this.catalogueStart(planId, effectiveOn) ?? this.options.findStart?.(planId, effectiveOn) ?? null
+    const begin = this.catalogueStart(planId, effectiveOn) ?? this.snapshotStart(planId, effectiveOn)
     return {
       planId,
       effectiveOn,
@@ -142,6 +130,12 @@ export class CurrentReads {
       prepared: null,
       shape,
     }
+  }
+
+  /** The latest snapshot usable for reads effective on `effectiveOn` (readModels/planSnapshots.ts). */
+  private snapshotStart(planId: string, effectiveOn: string): FoldStart | null {
+    const snapshot = nearestSnapshot(this.readModels, planId, null, effectiveOn)
+    return snapshot ? { version: snapshot.version, state: JSON.parse(snapshot.state) as PlanState } : null
   }
 
   /** The catalogue's current state, when no event of the plan is effective after `effectiveOn`. */

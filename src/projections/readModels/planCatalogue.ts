@@ -1,13 +1,18 @@
 // The plan catalogue read model: every plan's summary (for listing and provider scoping) and
 // its current grid state, kept incrementally with the same fold as as-of reads.
 //   collection `plans`:      planId → CatalogueEntry (small: what a listing needs)
-//   collection `planStates`: planId → PlanState (current: all recorded, every effective date)
+//   collection `planStates`: planId → PlanState (current: all recorded, every effective date),
+//                            the start of current-state answers (projections/prepared)
+//   collections `planSnapshots`, `planSnapshotIndex`: the state every N events and at quarter
+//                            ends (planSnapshots.ts), the start of as-of reads
 // Idempotent by position: an event at or below the stored state's version is skipped.
 import { effectiveDateOf, isPlanEventType } from '../../domain/events.js'
-import { isPlanStream, planIdOfStream } from '../../domain/planStream.js'
+import { isPlanStream, planIdOfStream, planStreamId } from '../../domain/planStream.js'
+import type { EventStore } from '../../store/eventStore.js'
 import { applyToPlanState, EFFECTIVE_ALWAYS, ownerLabelsOf, type PlanState } from '../folds/planState.js'
 import type { ReadModelStore } from '../storage/readModelStore.js'
 import { fromStored } from '../recordedEvent.js'
+import { PLAN_SNAPSHOT_INDEX_COLLECTION, PLAN_SNAPSHOTS_COLLECTION, quarterOfInstant, SNAPSHOT_EVERY, takeSnapshot } from './planSnapshots.js'
 import type { Projection } from './runner.js'
 
 export interface CatalogueEntry {
@@ -42,42 +47,58 @@ export const PLAN_STATES_COLLECTION = 'planStates'
 /** Events that can change which owner labels a plan's live actions have. */
 const OWNER_EVENTS = new Set(['ActionAdded', 'OwnerAssigned', 'OwnerUnassigned', 'ActionWithdrawn'])
 
-export const planCatalogueProjection: Projection = {
-  name: 'planCatalogue',
-  collections: [PLANS_COLLECTION, PLAN_STATES_COLLECTION],
-  apply(event, tx) {
-    if (!isPlanStream(event.streamId)) return
-    const planId = planIdOfStream(event.streamId)
-    const current = tx.get<PlanState>(PLAN_STATES_COLLECTION, planId) ?? null
-    if (current && current.version >= event.version) return
-    // A type this version does not know (written by a newer one) changes nothing it can show.
-    const recorded = isPlanEventType(event.type) ? fromStored(event) : null
-    const next = recorded ? applyToPlanState(current, recorded, { asOf: event.recordedAt, effectiveOn: EFFECTIVE_ALWAYS }) : current
-    if (!next) return
-    next.version = event.version
-    next.asOf = event.recordedAt
-    next.effectiveOn = EFFECTIVE_ALWAYS
-    tx.put(PLAN_STATES_COLLECTION, planId, next)
-    // Owner labels walk every action, the costliest step of a rebuild: recompute them only
-    // when an event can change them.
-    const stored = tx.get<CatalogueEntry>(PLANS_COLLECTION, planId)
-    const previous = OWNER_EVENTS.has(event.type) ? undefined : stored
-    const effective = recorded ? effectiveDateOf(recorded.event) : null
-    const before = stored ? stored.latestEffectiveDate : null
-    const entry: CatalogueEntry = {
-      id: next.id,
-      partnership: next.partnership,
-      year: next.year,
-      title: next.title,
-      version: next.version,
-      ownerLabels: previous ? previous.ownerLabels : ownerLabelsOf(next),
-      headHash: event.hash,
-      // An entry from before the field existed stays without it: its history is unknown here.
-      ...(before === undefined ? {} : { latestEffectiveDate: effective !== null && (before === null || effective > before) ? effective : before }),
-    }
-    tx.put(PLANS_COLLECTION, planId, entry)
-  },
+export interface PlanCatalogueOptions {
+  /** A snapshot every this many events of a plan (planSnapshots.ts); default SNAPSHOT_EVERY. */
+  snapshotEvery?: number
 }
+
+export function createPlanCatalogueProjection(options: PlanCatalogueOptions = {}): Projection {
+  const snapshotEvery = options.snapshotEvery ?? SNAPSHOT_EVERY
+  return {
+    name: 'planCatalogue',
+    collections: [PLANS_COLLECTION, PLAN_STATES_COLLECTION, PLAN_SNAPSHOTS_COLLECTION, PLAN_SNAPSHOT_INDEX_COLLECTION],
+    apply(event, tx) {
+      if (!isPlanStream(event.streamId)) return
+      const planId = planIdOfStream(event.streamId)
+      const current = tx.get<PlanState>(PLAN_STATES_COLLECTION, planId) ?? null
+      if (current && current.version >= event.version) return
+      const stored = tx.get<CatalogueEntry>(PLANS_COLLECTION, planId)
+      // The state as it stood at a quarter's end (its last event before it): a snapshot, taken
+      // before this event changes it. Entries from before latestEffectiveDate was kept take none.
+      const known = stored?.latestEffectiveDate
+      if (current && known !== undefined && quarterOfInstant(current.asOf) !== quarterOfInstant(event.recordedAt)) takeSnapshot(tx, planId, current, known)
+      // A type this version does not know (written by a newer one) changes nothing it can show.
+      const recorded = isPlanEventType(event.type) ? fromStored(event) : null
+      const next = recorded ? applyToPlanState(current, recorded, { asOf: event.recordedAt, effectiveOn: EFFECTIVE_ALWAYS }) : current
+      if (!next) return
+      next.version = event.version
+      next.asOf = event.recordedAt
+      next.effectiveOn = EFFECTIVE_ALWAYS
+      tx.put(PLAN_STATES_COLLECTION, planId, next)
+      // Owner labels walk every action, the costliest step of a rebuild: recompute them only
+      // when an event can change them.
+      const previous = OWNER_EVENTS.has(event.type) ? undefined : stored
+      const effective = recorded ? effectiveDateOf(recorded.event) : null
+      const before = stored ? stored.latestEffectiveDate : null
+      const latestEffectiveDate = before === undefined ? undefined : effective !== null && (before === null || effective > before) ? effective : before
+      const entry: CatalogueEntry = {
+        id: next.id,
+        partnership: next.partnership,
+        year: next.year,
+        title: next.title,
+        version: next.version,
+        ownerLabels: previous ? previous.ownerLabels : ownerLabelsOf(next),
+        headHash: event.hash,
+        // An entry from before the field existed stays without it: its history is unknown here.
+        ...(latestEffectiveDate === undefined ? {} : { latestEffectiveDate }),
+      }
+      tx.put(PLANS_COLLECTION, planId, entry)
+      if (latestEffectiveDate !== undefined && next.version % snapshotEvery === 0) takeSnapshot(tx, planId, next, latestEffectiveDate)
+    },
+  }
+}
+
+export const planCatalogueProjection: Projection = createPlanCatalogueProjection()
 
 /** Every plan's summary, by partnership, then year, then id. */
 export function listPlans(readModels: ReadModelStore): CatalogueEntry[] {
@@ -91,4 +112,12 @@ export function getCatalogueEntry(readModels: ReadModelStore, planId: string): C
   const entry = readModels.get<CatalogueEntry>(PLANS_COLLECTION, planId)
   const state = readModels.get<PlanState>(PLAN_STATES_COLLECTION, planId)
   return entry && state ? { ...entry, state } : null
+}
+
+/** The plan's financial year: from the catalogue, else (not catalogued yet) from its first event; null when there is no such plan. */
+export async function planYear(store: EventStore, readModels: ReadModelStore, planId: string): Promise<string | null> {
+  const known = readModels.get<CatalogueEntry>(PLANS_COLLECTION, planId)
+  if (known) return known.year
+  const [first] = await store.readStream(planStreamId(planId), { limit: 1 })
+  return first?.type === 'PlanCreated' ? String(first.data.year) : null
 }
