@@ -8,6 +8,7 @@ import { openGridLedger, rebuildReadModelsAt } from '../app/gridledger.js'
 import { ROLES } from '../domain/roles.js'
 import { DomainError } from '../domain/errors.js'
 import { backupCommand, BACKUP_USAGE } from './backup.js'
+import { packCommand, PACK_USAGE } from './pack.js'
 import { restoreCommand, RESTORE_USAGE } from './restore.js'
 import { verifyFile } from './verifyFile.js'
 import { loadConfig } from '../config.js'
@@ -29,6 +30,7 @@ const USAGE = `gridledger <command>
   verify --file EXPORT.ndjson [--json]    check a plan's export file offline (no server, no store)
 ${BACKUP_USAGE}
 ${RESTORE_USAGE}
+${PACK_USAGE}
 
 The store is GRIDLEDGER_STORE (default sqlite:./data/gridledger.db).`
 
@@ -139,6 +141,8 @@ async function dispatch(argv: string[], out: Out, err: Out): Promise<number> {
       return backupCommand(rest, config, out, err)
     case 'restore':
       return restoreCommand(rest, config, out, err)
+    case 'pack':
+      return packCommand(rest, config, out, err)
     case undefined:
     case 'help':
     case '--help':
