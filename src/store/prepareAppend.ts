@@ -3,6 +3,7 @@
 // gets back), and checks the idempotency record. Adapters then check versions and write.
 import { DuplicateEventError, type AppendOptions, type NewEvent } from './eventStore.js'
 import { canonicalJson, plainCanonicalJson } from './hashChain.js'
+import { isPlainObject } from '../shared/isPlainObject.js'
 
 /**
  * An event as it will be stored: its content as a reader will get it back, and the canonical
@@ -24,11 +25,6 @@ export interface PreparedAppend {
   events: PreparedEvent[]
   expectedVersion: number | 'any'
   idempotency?: { key: string; fingerprint: string; response: unknown; responseJson: string }
-}
-
-/** A JSON object: not null, not an array, not binary. */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array)
 }
 
 /**

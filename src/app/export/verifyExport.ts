@@ -6,6 +6,7 @@
 import { fromStored } from '../../projections/recordedEvent.js'
 import { frozenReportMatches, signedReportOf, SignOffReplay, summaryOf, type SignOff, type SignOffCheck } from '../../projections/folds/signOffs.js'
 import { eventHash, GENESIS_HASH } from '../../store/hashChain.js'
+import { isPlainObject } from '../../shared/isPlainObject.js'
 import { EXPORT_FORMAT, storedEventOf, type ExportedEvent, type ExportHeader } from './format.js'
 
 export interface ExportVerdict {
@@ -32,7 +33,7 @@ class BadLine extends Error {
 function parse(text: string, line: number): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(text)
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>
+    if (isPlainObject(value)) return value
   } catch {
     // reported below
   }

@@ -13,7 +13,7 @@ import { BACKWARDS, END, jsonEvent, NO_STREAM, WrongExpectedVersionError, type E
 import { createHash, randomUUID } from 'node:crypto'
 import { derivedId } from '../../shared/derivedId.js'
 import { IdempotencyKeyTakenError, type IdempotencyRecord } from '../eventStore.js'
-import { isPlainObject } from '../prepareAppend.js'
+import { isPlainObject } from '../../shared/isPlainObject.js'
 import { LEADER } from './allReader.js'
 import { collect, within } from './calls.js'
 import { unavailable } from './failures.js'

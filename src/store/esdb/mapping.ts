@@ -23,7 +23,8 @@ import { jsonEvent, type AllStreamResolvedEvent, type EventData, type ResolvedEv
 import { derivedId } from '../../shared/derivedId.js'
 import type { IdempotencyRecord, StoredEvent } from '../eventStore.js'
 import { eventHashOfCanonical } from '../hashChain.js'
-import { isPlainObject, type PreparedAppend } from '../prepareAppend.js'
+import { isPlainObject } from '../../shared/isPlainObject.js'
+import type { PreparedAppend } from '../prepareAppend.js'
 
 export const DEFAULT_STREAM_PREFIX = 'gridledger-'
 /** The reserved key in EventStoreDB event metadata. */
