@@ -4,7 +4,7 @@ import t from 'tap'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { main } from '../../src/cli/main.js'
+import { runMain } from '../support/cli.js'
 import { openSqliteEventStore } from '../../src/store/sqliteEventStore.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'gl-cli-'))
@@ -16,12 +16,7 @@ t.teardown(() => {
   else process.env.GRIDLEDGER_STORE = saved
 })
 
-async function run(...argv: string[]) {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await main(argv, l => out.push(l), l => err.push(l))
-  return { code, out: out.join('\n'), err: err.join('\n') }
-}
+const run = runMain
 
 t.test('import, verify, rebuild', async t => {
   const imported = await run('import', 'test/fixtures/ealing-2006-07.txt', '--json')

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PDFDocument } from 'pdf-lib'
-import { main } from '../../src/cli/main.js'
+import { runMain } from '../support/cli.js'
 import { chromiumOrSkipReason } from '../browser/support/chromium.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'gl-pack-'))
@@ -19,12 +19,7 @@ t.teardown(() => {
 const unavailable = chromiumOrSkipReason()
 if (unavailable) t.comment(unavailable)
 
-async function run(...argv: string[]) {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await main(argv, l => out.push(l), l => err.push(l))
-  return { code, out: out.join('\n'), err: err.join('\n') }
-}
+const run = runMain
 
 t.test('pack --plan --quarter writes the HTML pack; --pdf prints it', async t => {
   const imported = await run('import', 'test/fixtures/ealing-2006-07.txt', '--json')
