@@ -5,6 +5,7 @@
 // each other. Any failed append discards the cached state; the next command reloads it.
 import type { Principal } from '../domain/actor.js'
 import type { PlanCommand } from '../domain/commands.js'
+import { DomainError } from '../domain/errors.js'
 import { PLAN_EVENT_VERSIONS, type PlanEvent } from '../domain/events.js'
 import { copyState, decideCommand, evolve, initialState, type DecideContext, type PlanDecisionState } from '../domain/planDecider.js'
 import { londonDate } from '../domain/values/calendarDate.js'
@@ -183,13 +184,23 @@ export class CommandHandler {
   }
 }
 
+/** Decides one command of a batch; a refusal says which one it was (a bulk request names the item). */
+function decideItem(command: PlanCommand, index: number, state: PlanDecisionState, ctx: DecideContext): PlanEvent[] {
+  try {
+    return decideCommand(command, state, ctx)
+  } catch (error) {
+    if (error instanceof DomainError) error.commandIndex = index
+    throw error
+  }
+}
+
 /** Decides commands in sequence, each on the state the earlier ones produce, without touching `state`. */
 function decideAll(commands: PlanCommand[], state: PlanDecisionState, ctx: DecideContext): PlanEvent[] {
-  if (commands.length === 1) return decideCommand(commands[0], state, ctx)
+  if (commands.length === 1) return decideItem(commands[0], 0, state, ctx)
   const scratch = copyState(state)
   const all: PlanEvent[] = []
-  for (const command of commands) {
-    const events = decideCommand(command, scratch, ctx)
+  for (const [index, command] of commands.entries()) {
+    const events = decideItem(command, index, scratch, ctx)
     for (const e of events) evolve(scratch, e)
     all.push(...events)
   }

@@ -9,6 +9,8 @@ export interface FieldError {
 
 export abstract class DomainError extends Error {
   abstract readonly kind: 'validation' | 'not_found' | 'conflict' | 'forbidden'
+  /** In a batch of commands, the 0-based position of the one refused (set by whoever decides the batch). */
+  commandIndex?: number
 }
 
 /** Input that can never be valid (bad date, percent out of range, unknown RAG…). */

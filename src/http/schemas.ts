@@ -39,15 +39,15 @@ export const IssuedToken = z.object({
   owners: z.array(z.string()),
   partnerships: z.array(z.string()),
   label: z.string().nullable(),
-})
+}).meta({ id: 'IssuedToken' })
 
 export const CreatePlan = z.strictObject({
   partnership: text(MAX_SHORT_TEXT),
   year: z.string().regex(/^\d{4}\/\d{2}$/, 'must be a financial year as YYYY/YY, e.g. "2008/09"'),
   title: optionalText(MAX_SHORT_TEXT).optional(),
 })
-export const PlanSummary = z.object({ id: z.string(), partnership: z.string(), year: z.string(), title: z.string(), version: z.number().int() })
-export const PlanList = z.object({ items: z.array(PlanSummary) })
+export const PlanSummary = z.object({ id: z.string(), partnership: z.string(), year: z.string(), title: z.string(), version: z.number().int() }).meta({ id: 'PlanSummary' })
+export const PlanList = z.object({ items: z.array(PlanSummary) }).meta({ id: 'PlanList' })
 
 export const PlanStateQuery = z.strictObject({ asOf: instant.optional(), effectiveOn: calendarDate.optional() })
 
@@ -75,8 +75,6 @@ export const ReportProgress = z.strictObject({
 })
 export const SetRag = z.strictObject({ rag: ragSchema, effectiveDate: calendarDate.optional(), reason: optionalText(MAX_TEXT).optional(), meetingId: Id.optional() })
 
-export const ProgressRecorded = z.object({ eventId: z.string(), recordedAt: z.string(), version: z.number().int() })
-
 export const ReportQuery = z.strictObject({
   quarter: z.coerce.number().int().min(1).max(4),
   asOf: instant.optional(),
@@ -100,7 +98,7 @@ export const Integrity = z.object({
     .array(z.object({ id: z.string(), quarter: z.number().int(), position: z.number().int(), ok: z.boolean(), detail: z.string().optional() }))
     .optional()
     .meta({ description: "each sign-off's report replayed as of its time and hashed again" }),
-})
+}).meta({ id: 'IntegrityCheck' })
 
 // Problems may carry extension members (RFC 9457), e.g. the existing planId of a duplicate import.
 export const Problem = z.looseObject({
@@ -109,16 +107,15 @@ export const Problem = z.looseObject({
   status: z.number().int(),
   detail: z.string(),
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-})
+}).meta({ id: 'Problem', description: 'RFC 9457 problem details; may carry extension members' })
 
-/**
- * Documented but not validated on the way out: the projections own these shapes (see API.md).
- * Typed as unknown so a route may also answer them as CSV or XLSX.
- */
-const documented = (schema: z.ZodType): z.ZodType<unknown> => schema as z.ZodType<unknown>
-export const PlanStateDoc = documented(z.looseObject({ id: z.string(), version: z.number(), grids: z.array(z.unknown()) }).meta({ description: 'Plan state (API.md "Shapes")' }))
-export const ReportDoc = documented(z.looseObject({ planId: z.string(), rows: z.array(z.unknown()) }).meta({ description: 'Quarterly report (API.md "Shapes"); also text/csv or XLSX' }))
-export const HistoryDoc = documented(z.looseObject({ items: z.array(z.unknown()), next: z.number().optional() }).meta({ description: 'History page (API.md "Shapes"); also text/csv' }))
-export const CommandAnswer = z.looseObject({ version: z.number().int() })
+// Answers: response schemas live in responseSchemas.ts; the old names stay for the routes.
+export { PlanState as PlanStateDoc, QuarterlyReport as ReportDoc, HistoryPage as HistoryDoc, ProgressRecorded } from './responseSchemas.js'
 export const NoContent = z.null().meta({ description: 'No content' })
 export const NotModified = z.null().meta({ description: 'Not modified: the If-None-Match given names the current ETag' })
+
+// Bulk progress (API.md "Provider systems"): a monthly sync as one all-or-nothing request.
+export const MAX_BULK_PROGRESS_ITEMS = 500
+export const BulkProgress = z.strictObject({
+  items: z.array(ReportProgress.extend({ actionId: Id })).min(1).max(MAX_BULK_PROGRESS_ITEMS),
+})

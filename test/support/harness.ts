@@ -10,6 +10,7 @@ import { buildApp } from '../../src/http/app.js'
 import type { EventStore } from '../../src/store/eventStore.js'
 import { createMemoryEventStore } from '../../src/store/memoryEventStore.js'
 import { openSqliteEventStore } from '../../src/store/sqliteEventStore.js'
+import { checkAnswers } from './openApiCheck.js'
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef'
 
@@ -49,8 +50,13 @@ export async function startHarness(
   const clock = steppingClock(options.clockStart)
   const ledger = await assembleGridLedger(backend, { clock, adminToken: ADMIN_TOKEN, ...(options.appendQuota !== undefined ? { appendQuota: options.appendQuota } : {}) })
   const app = await buildApp(ledger, { rateLimit: options.rateLimit ?? 0 })
-  const request: Harness['request'] = async ({ token = ADMIN_TOKEN, headers, ...rest }) =>
-    app.inject({ ...rest, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(headers ?? {}) } })
+  // Every answer is checked against the OpenAPI document: a request that got one it does not describe throws.
+  const answers = checkAnswers(app)
+  const request: Harness['request'] = async ({ token = ADMIN_TOKEN, headers, ...rest }) => {
+    const response = await app.inject({ ...rest, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(headers ?? {}) } })
+    answers.assertClean()
+    return response
+  }
   return {
     app,
     ledger,
@@ -65,6 +71,7 @@ export async function startHarness(
     async close() {
       await app.close()
       await ledger.close()
+      answers.assertClean()
     },
   }
 }

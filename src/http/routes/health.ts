@@ -2,11 +2,12 @@
 import type { FastifyInstance } from 'fastify'
 import type { GridLedger } from '../../app/gridledger.js'
 import { problem, sendProblem } from '../problem.js'
+import { ServiceStatus } from '../responseSchemas.js'
 
 export default async function healthRoutes(app: FastifyInstance, { ledger }: { ledger: GridLedger }): Promise<void> {
-  app.get('/health', { config: { auth: false, shedding: false }, schema: { tags: ['ops'], summary: 'Liveness' } }, async () => ({ status: 'ok' }))
+  app.get('/health', { config: { auth: false, shedding: false }, schema: { tags: ['ops'], operationId: 'getHealth', summary: 'Liveness', response: { 200: ServiceStatus } } }, async () => ({ status: 'ok' }))
 
-  app.get('/ready', { config: { auth: false }, schema: { tags: ['ops'], summary: 'Readiness: 200 when the event store answers and the server is not shedding load' } }, async (request, reply) => {
+  app.get('/ready', { config: { auth: false }, schema: { tags: ['ops'], operationId: 'getReadiness', summary: 'Readiness: 200 when the event store answers and the server is not shedding load', response: { 200: ServiceStatus } } }, async (request, reply) => {
     try {
       await ledger.store.ping()
       return { status: 'ready' }

@@ -16,7 +16,8 @@ const digest = (value: string) => createHash('sha256').update(value).digest()
 
 export default async function metricsRoutes(app: FastifyInstance, { metrics, token }: MetricsRouteOptions): Promise<void> {
   const expected = token ? digest(token) : null
-  app.get('/metrics', { config: { auth: false, shedding: false }, schema: { tags: ['ops'], summary: 'Metrics in the Prometheus text format (its own token, or a separate port)' } }, async (request, reply) => {
+  // An operator's endpoint with its own token, often on its own port: not part of the API's document.
+  app.get('/metrics', { config: { auth: false, shedding: false }, schema: { hide: true, summary: 'Metrics in the Prometheus text format (its own token, or a separate port)' } }, async (request, reply) => {
     if (expected) {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')
       if (!m || !timingSafeEqual(digest(m[1]), expected)) {

@@ -9,6 +9,13 @@ import { problem, sendProblem } from '../../problem.js'
 
 const DOMAIN_STATUS = { validation: 400, not_found: 404, conflict: 409, forbidden: 403 } as const
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A bulk route: the body field holding its items, named in the problem when one is refused. */
+    batchItems?: string
+  }
+}
+
 /** One item of fastify-type-provider-zod's `error.validation`: a zod issue in Ajv's clothes. */
 interface ValidationItem {
   keyword?: string
@@ -40,6 +47,13 @@ async function errors(app: FastifyInstance): Promise<void> {
     if (error instanceof DomainError) {
       const status = DOMAIN_STATUS[error.kind]
       const list = error instanceof ValidationError ? error.errors : undefined
+      // A bulk route (config.batchItems names its body's array) says which item was refused.
+      const items = request.routeOptions.config?.batchItems
+      if (items && error.commandIndex !== undefined) {
+        const at = `${items}.${error.commandIndex}`
+        const itemErrors = list ? list.map(e => ({ path: `${at}.${e.path}`, message: e.message })) : [{ path: at, message: error.message }]
+        return sendProblem(reply, problem(status, `${at}: ${error.message}; nothing was recorded`, itemErrors))
+      }
       return sendProblem(reply, problem(status, error.message, list))
     }
     if (error instanceof PreconditionFailedError) return sendProblem(reply, problem(412, error.message))

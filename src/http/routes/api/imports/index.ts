@@ -8,17 +8,12 @@ import { TaskBudgetError, TaskQueueFullError } from '../../../../app/offThread/r
 import { DOCX_MEDIA_TYPE, MAX_DOCX_BYTES } from '../../../../import/docx/index.js'
 import type { GridLedger } from '../../../../app/gridledger.js'
 import { problem, sendProblem } from '../../../problem.js'
+import { ImportAnswer } from '../../../responseSchemas.js'
 import { ImportQuery, Problem } from '../../../schemas.js'
 import { EDITORS } from '../../roles.js'
 
 export const IMPORT_BODY_LIMIT = 5 * 1024 * 1024
 
-const ImportAnswer = z.object({
-  planId: z.string(),
-  counts: z.object({ grids: z.number(), objectives: z.number(), actions: z.number() }),
-  warnings: z.array(z.string()),
-  plan: z.unknown().optional(),
-})
 
 export default async function importRoutes(fastify: FastifyInstance, { ledger }: { ledger: GridLedger }): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>()
@@ -36,6 +31,7 @@ export default async function importRoutes(fastify: FastifyInstance, { ledger }:
     config: { roles: EDITORS },
     schema: {
       tags: ['imports'],
+      operationId: 'importPlan',
       summary: "Import a plan document: its text (text/plain) or the Word file itself (.docx); dryRun=true previews without recording",
       description:
         'A Word document is read off the main thread within a time and memory budget; its warnings name the table, row and cell (or paragraph), ' +
@@ -43,7 +39,8 @@ export default async function importRoutes(fastify: FastifyInstance, { ledger }:
       consumes: ['text/plain', DOCX_MEDIA_TYPE],
       querystring: ImportQuery,
       body: z.unknown().meta({ description: 'The plan document: its text (text/plain), or the .docx file (application/vnd.openxmlformats-officedocument.wordprocessingml.document)' }),
-      response: { 200: ImportAnswer, 201: ImportAnswer, 400: Problem, 409: Problem, 413: Problem, 415: Problem, 422: Problem, 503: Problem },
+      // 422: an Idempotency-Key reused with another document.
+      response: { 200: ImportAnswer, 201: ImportAnswer, 409: Problem, 422: Problem },
     },
   }, async (request, reply) => {
     const dryRun = request.query.dryRun === 'true'
@@ -54,7 +51,8 @@ export default async function importRoutes(fastify: FastifyInstance, { ledger }:
         ? await ledger.imports.importDocx(body, request.principal!, options)
         : await ledger.imports.import(String(body), request.principal!, options)
       if (!dryRun) reply.header('Location', `/v1/plans/${result.planId}`)
-      return reply.code(dryRun ? 200 : 201).send(result)
+      // A dry run's `plan` is the importer's plain object (ImportResult types it unknown).
+      return reply.code(dryRun ? 200 : 201).send(result as typeof result & { plan?: Record<string, unknown> })
     } catch (error) {
       if (error instanceof TaskQueueFullError) {
         reply.header('Retry-After', '5')

@@ -5,7 +5,7 @@ import type { PlanCreated } from '../../../../domain/events.js'
 import { newId } from '../../../../app/ids.js'
 import type { GridLedger } from '../../../../app/gridledger.js'
 import { sendConditional } from '../../../conditional.js'
-import { CreatePlan, NotModified, PlanList, PlanParams, PlanStateDoc, PlanStateQuery, PlanSummary, Problem } from '../../../schemas.js'
+import { CreatePlan, NotModified, PlanList, PlanParams, PlanStateDoc, PlanStateQuery, PlanSummary } from '../../../schemas.js'
 import { EDITORS, EVERYONE } from '../../roles.js'
 
 export default async function planRoutes(fastify: FastifyInstance, { ledger }: { ledger: GridLedger }): Promise<void> {
@@ -13,7 +13,7 @@ export default async function planRoutes(fastify: FastifyInstance, { ledger }: {
 
   app.post('/v1/plans', {
     config: { roles: EDITORS },
-    schema: { tags: ['plans'], summary: 'Create a plan (CreatePlan)', body: CreatePlan, response: { 201: PlanSummary, 400: Problem } },
+    schema: { tags: ['plans'], operationId: 'createPlan', summary: 'Create a plan (CreatePlan)', body: CreatePlan, response: { 201: PlanSummary } },
   }, async (request, reply) => {
     const planId = newId()
     return app.runCommand(request, reply, {
@@ -32,17 +32,18 @@ export default async function planRoutes(fastify: FastifyInstance, { ledger }: {
 
   app.get('/v1/plans', {
     config: { roles: EVERYONE },
-    schema: { tags: ['plans'], summary: 'Plans the caller may see', response: { 200: PlanList } },
+    schema: { tags: ['plans'], operationId: 'listPlans', summary: 'Plans the caller may see', response: { 200: PlanList } },
   }, async request => ({ items: await ledger.plans.list(request.principal!) }))
 
   app.get('/v1/plans/:planId', {
     config: { roles: EVERYONE },
     schema: {
       tags: ['plans'],
+      operationId: 'getPlan',
       summary: 'Plan state as recorded at asOf and effective on effectiveOn',
       params: PlanParams,
       querystring: PlanStateQuery,
-      response: { 200: PlanStateDoc, 304: NotModified, 404: Problem },
+      response: { 200: PlanStateDoc, 304: NotModified },
     },
   }, async (request, reply) => {
     const { planId } = request.params

@@ -9,10 +9,13 @@ import { quarterlyPackHtml } from '../../../../presentation/quarterlyPack.js'
 import type { GridLedger } from '../../../../app/gridledger.js'
 import type { QuarterlyReport } from '../../../../projections/folds/quarterlyReport.js'
 import { answeredNotModified, sendConditional } from '../../../conditional.js'
-import { HistoryDoc, HistoryQuery, Integrity, NotModified, PlanParams, Problem, ReportDoc, ReportQuery } from '../../../schemas.js'
+import { z } from 'zod'
+import { HistoryDoc, HistoryQuery, Integrity, NotModified, PlanParams, ReportDoc, ReportQuery } from '../../../schemas.js'
 import { AUDIT_READERS, EVERYONE } from '../../roles.js'
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+const csvText = z.string().meta({ description: 'CSV with a header row' })
+const xlsxFile = z.string().meta({ format: 'binary', description: 'An Excel workbook' })
 
 export default async function readRoutes(fastify: FastifyInstance, { ledger }: { ledger: GridLedger }): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>()
@@ -21,10 +24,11 @@ export default async function readRoutes(fastify: FastifyInstance, { ledger }: {
     config: { roles: EVERYONE },
     schema: {
       tags: ['reports'],
+      operationId: 'getQuarterlyReport',
       summary: 'Quarterly progress report: one row per action as it stood at the quarter end (json, csv, xlsx; html: the printable pack)',
       params: PlanParams,
       querystring: ReportQuery,
-      response: { 200: ReportDoc, 304: NotModified, 404: Problem },
+      response: { 200: { description: 'The report as JSON, CSV (format=csv or Accept: text/csv), XLSX, or the printable meeting pack (format=html)', content: { 'application/json': { schema: ReportDoc }, 'text/csv': { schema: csvText }, [XLSX]: { schema: xlsxFile }, 'text/html': { schema: z.string().meta({ description: 'One self-contained HTML page for A4 landscape printing' }) } } }, 304: NotModified },
     },
   }, async (request, reply) => {
     const { quarter, asOf } = request.query
@@ -57,10 +61,11 @@ export default async function readRoutes(fastify: FastifyInstance, { ledger }: {
     config: { roles: AUDIT_READERS },
     schema: {
       tags: ['audit'],
+      operationId: 'getHistory',
       summary: 'Every change to the plan, oldest first, paged by position',
       params: PlanParams,
       querystring: HistoryQuery,
-      response: { 200: HistoryDoc, 404: Problem },
+      response: { 200: { description: 'A page of history entries, oldest first (or CSV with format=csv)', content: { 'application/json': { schema: HistoryDoc }, 'text/csv': { schema: csvText } } } },
     },
   }, async (request, reply) => {
     const { format, ...options } = request.query
@@ -73,6 +78,6 @@ export default async function readRoutes(fastify: FastifyInstance, { ledger }: {
 
   app.get('/v1/plans/:planId/integrity', {
     config: { roles: AUDIT_READERS },
-    schema: { tags: ['audit'], summary: "Check the plan's history against its hash chain", params: PlanParams, response: { 200: Integrity, 404: Problem } },
+    schema: { tags: ['audit'], operationId: 'checkIntegrity', summary: "Check the plan's history against its hash chain", params: PlanParams, response: { 200: Integrity } },
   }, async request => ledger.plans.integrity(request.params.planId))
 }

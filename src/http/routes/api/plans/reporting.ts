@@ -4,16 +4,15 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { RagProposed, RagSet } from '../../../../domain/events.js'
-import { ActionParams, CommandAnswer, ProgressRecorded, Problem, ReportProgress, SetRag } from '../../../schemas.js'
+import { BulkProgressRecorded, ProgressRecorded, RagAnswer, RagProposalAnswer } from '../../../responseSchemas.js'
+import { ActionParams, BulkProgress, PlanParams, ReportProgress, SetRag } from '../../../schemas.js'
 import { REPORTERS } from '../../roles.js'
 
 export default async function reportingRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>()
-  const problems = { 400: Problem, 403: Problem, 404: Problem, 409: Problem, 412: Problem }
-
   app.post('/v1/plans/:planId/actions/:actionId/progress', {
     config: { roles: REPORTERS },
-    schema: { tags: ['progress'], summary: 'Report progress on an action (ReportProgress)', params: ActionParams, body: ReportProgress, response: { 201: ProgressRecorded, ...problems } },
+    schema: { tags: ['progress'], operationId: 'reportProgress', summary: 'Report progress on an action (ReportProgress)', params: ActionParams, body: ReportProgress, response: { 201: ProgressRecorded } },
   }, async (request, reply) =>
     app.runCommand(request, reply, {
       planId: request.params.planId,
@@ -22,14 +21,37 @@ export default async function reportingRoutes(fastify: FastifyInstance): Promise
     }),
   )
 
+  app.post('/v1/plans/:planId/progress', {
+    config: { roles: REPORTERS, batchItems: 'items' },
+    schema: {
+      tags: ['progress'],
+      operationId: 'reportProgressInBulk',
+      summary: 'Report progress on many actions at once: all or nothing (ReportProgress × 1–500)',
+      description: "One atomic append: every item is checked (a provider's scope included) before anything is recorded; a refusal names the item (`items.N`). One Idempotency-Key covers the batch.",
+      params: PlanParams,
+      body: BulkProgress,
+      response: { 201: BulkProgressRecorded },
+    },
+  }, async (request, reply) =>
+    app.runCommand(request, reply, {
+      planId: request.params.planId,
+      commands: request.body.items.map(item => ({ type: 'ReportProgress' as const, ...item })),
+      respond: outcome => ({
+        status: 201,
+        body: { items: outcome.events.map(e => ({ eventId: e.id, recordedAt: outcome.recordedAt })), version: outcome.version },
+      }),
+    }),
+  )
+
   app.put('/v1/plans/:planId/actions/:actionId/rag', {
     config: { roles: REPORTERS },
     schema: {
       tags: ['progress'],
+      operationId: 'setRag',
       summary: 'Set the RAG rating (SetRAG); from a provider, propose one (202, RagProposed)',
       params: ActionParams,
       body: SetRag,
-      response: { 200: CommandAnswer, 202: CommandAnswer, ...problems },
+      response: { 200: RagAnswer, 202: RagProposalAnswer },
     },
   }, async (request, reply) => {
     const proposal = request.principal!.role === 'provider'

@@ -4,8 +4,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { ActionAdded, GridAdded, ObjectiveAdded } from '../../../../domain/events.js'
 import { newId } from '../../../../app/ids.js'
 import type { CommandOutcome } from '../../../../app/commandHandler.js'
+import { ActionAnswer, GridAnswer, ObjectiveAnswer, OwnerAnswer, RevisionAnswer } from '../../../responseSchemas.js'
 import {
-  ActionParams, AddAction, AddGrid, AddObjective, AssignOwner, CommandAnswer, GridParams, ObjectiveParams, OwnerParams, PlanParams, Problem,
+  ActionParams, AddAction, AddGrid, AddObjective, AssignOwner, GridParams, ObjectiveParams, OwnerParams, PlanParams,
   NoContent, ReviseAction, ReviseObjective, WithdrawQuery,
 } from '../../../schemas.js'
 import { EDITORS } from '../../roles.js'
@@ -22,11 +23,9 @@ function changed(outcome: CommandOutcome, id: string, status = 200) {
 
 export default async function structureRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>()
-  const answers = { 200: CommandAnswer, 201: CommandAnswer, 400: Problem, 403: Problem, 404: Problem, 409: Problem, 412: Problem }
-
   app.post('/v1/plans/:planId/grids', {
     config: { roles: EDITORS },
-    schema: { tags: ['structure'], summary: 'Add a planning grid (AddGrid)', params: PlanParams, body: AddGrid, response: answers },
+    schema: { tags: ['structure'], operationId: 'addGrid', summary: 'Add a planning grid (AddGrid)', params: PlanParams, body: AddGrid, response: { 201: GridAnswer } },
   }, async (request, reply) => {
     const gridId = newId()
     return app.runCommand(request, reply, {
@@ -41,7 +40,7 @@ export default async function structureRoutes(fastify: FastifyInstance): Promise
 
   app.post('/v1/plans/:planId/grids/:gridId/objectives', {
     config: { roles: EDITORS },
-    schema: { tags: ['structure'], summary: 'Add an objective to a grid (AddObjective)', params: GridParams, body: AddObjective, response: answers },
+    schema: { tags: ['structure'], operationId: 'addObjective', summary: 'Add an objective to a grid (AddObjective)', params: GridParams, body: AddObjective, response: { 201: ObjectiveAnswer } },
   }, async (request, reply) => {
     const objectiveId = newId()
     return app.runCommand(request, reply, {
@@ -56,7 +55,7 @@ export default async function structureRoutes(fastify: FastifyInstance): Promise
 
   app.patch('/v1/plans/:planId/objectives/:objectiveId', {
     config: { roles: EDITORS },
-    schema: { tags: ['structure'], summary: 'Revise an objective (ReviseObjective)', params: ObjectiveParams, body: ReviseObjective, response: answers },
+    schema: { tags: ['structure'], operationId: 'reviseObjective', summary: 'Revise an objective (ReviseObjective)', params: ObjectiveParams, body: ReviseObjective, response: { 200: RevisionAnswer } },
   }, async (request, reply) =>
     app.runCommand(request, reply, {
       planId: request.params.planId,
@@ -67,7 +66,7 @@ export default async function structureRoutes(fastify: FastifyInstance): Promise
 
   app.post('/v1/plans/:planId/objectives/:objectiveId/actions', {
     config: { roles: EDITORS },
-    schema: { tags: ['structure'], summary: 'Add an action or milestone to an objective (AddAction)', params: ObjectiveParams, body: AddAction, response: answers },
+    schema: { tags: ['structure'], operationId: 'addAction', summary: 'Add an action or milestone to an objective (AddAction)', params: ObjectiveParams, body: AddAction, response: { 201: ActionAnswer } },
   }, async (request, reply) => {
     const actionId = newId()
     return app.runCommand(request, reply, {
@@ -85,7 +84,7 @@ export default async function structureRoutes(fastify: FastifyInstance): Promise
 
   app.patch('/v1/plans/:planId/actions/:actionId', {
     config: { roles: EDITORS },
-    schema: { tags: ['structure'], summary: 'Revise an action: a meeting amends the plan (ReviseAction)', params: ActionParams, body: ReviseAction, response: answers },
+    schema: { tags: ['structure'], operationId: 'reviseAction', summary: 'Revise an action: a meeting amends the plan (ReviseAction)', params: ActionParams, body: ReviseAction, response: { 200: RevisionAnswer } },
   }, async (request, reply) =>
     app.runCommand(request, reply, {
       planId: request.params.planId,
@@ -96,7 +95,7 @@ export default async function structureRoutes(fastify: FastifyInstance): Promise
 
   app.delete('/v1/plans/:planId/actions/:actionId', {
     config: { roles: EDITORS },
-    schema: { tags: ['structure'], summary: 'Withdraw an action: kept in history (WithdrawAction)', params: ActionParams, querystring: WithdrawQuery, response: { 204: NoContent, 400: Problem, 404: Problem, 409: Problem } },
+    schema: { tags: ['structure'], operationId: 'withdrawAction', summary: 'Withdraw an action: kept in history (WithdrawAction)', params: ActionParams, querystring: WithdrawQuery, response: { 204: NoContent } },
   }, async (request, reply) =>
     app.runCommand(request, reply, {
       planId: request.params.planId,
@@ -107,7 +106,7 @@ export default async function structureRoutes(fastify: FastifyInstance): Promise
 
   app.post('/v1/plans/:planId/actions/:actionId/owners', {
     config: { roles: EDITORS },
-    schema: { tags: ['structure'], summary: 'Assign an owner to an action (AssignOwner); 200 when already assigned', params: ActionParams, body: AssignOwner, response: answers },
+    schema: { tags: ['structure'], operationId: 'assignOwner', summary: 'Assign an owner to an action (AssignOwner); 200 when already assigned', params: ActionParams, body: AssignOwner, response: { 200: OwnerAnswer, 201: OwnerAnswer } },
   }, async (request, reply) =>
     app.runCommand(request, reply, {
       planId: request.params.planId,
@@ -121,7 +120,7 @@ export default async function structureRoutes(fastify: FastifyInstance): Promise
 
   app.delete('/v1/plans/:planId/actions/:actionId/owners/:owner', {
     config: { roles: EDITORS },
-    schema: { tags: ['structure'], summary: 'Unassign an owner (UnassignOwner)', params: OwnerParams, response: { 204: NoContent, 404: Problem } },
+    schema: { tags: ['structure'], operationId: 'unassignOwner', summary: 'Unassign an owner (UnassignOwner)', params: OwnerParams, response: { 204: NoContent } },
   }, async (request, reply) =>
     app.runCommand(request, reply, {
       planId: request.params.planId,
