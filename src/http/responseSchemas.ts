@@ -67,6 +67,9 @@ const ActionState = z.object({
     .nullable()
     .meta({ description: "A provider's proposal waiting for a commissioner" }),
   progress: ProgressState.nullable(),
+  suggestedRag: z.object({ rag, basis: z.string().meta({ description: 'Why, in words: the figures compared and the rule applied' }) })
+    .nullable()
+    .meta({ description: 'A hint from percentComplete against the share of time elapsed to due.to (null where either is unknown); never replaces rag' }),
 }).meta({ id: 'Action' })
 
 const ObjectiveState = z.object({

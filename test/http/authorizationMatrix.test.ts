@@ -51,6 +51,10 @@ const ROWS: Record<string, Row> = {
     request: f => ({ url: `/v1/plans/${f.planId}/actions/${f.actionId}/progress`, payload: { effectiveDate: '2008-06-30', note: 'On track' } }),
     expect: { none: 401, revoked: 401, auditor: 403, default: 201 },
   },
+  'POST /v1/plans/:planId/progress': {
+    request: f => ({ url: `/v1/plans/${f.planId}/progress`, payload: { items: [{ actionId: f.actionId, effectiveDate: '2008-06-30', note: 'On track' }] } }),
+    expect: { none: 401, revoked: 401, auditor: 403, default: 201 },
+  },
   'PUT /v1/plans/:planId/actions/:actionId/rag': {
     request: f => ({ url: `/v1/plans/${f.planId}/actions/${f.actionId}/rag`, payload: { rag: 'amber' } }),
     expect: { none: 401, revoked: 401, auditor: 403, provider: 202, default: 200 },

@@ -52,7 +52,7 @@ t.test('answers are described completely: plan state, report rows, history entri
   const doc = await documentOf()
   const schemas = doc.components.schemas
   t.match(schemas.PlanState.properties.grids.items, { $ref: '#/components/schemas/Grid' })
-  t.match(schemas.Action.required, ['id', 'number', 'text', 'due', 'owners', 'cost', 'rag', 'ragDecision', 'proposedRag', 'progress'])
+  t.match(schemas.Action.required, ['id', 'number', 'text', 'due', 'owners', 'cost', 'rag', 'ragDecision', 'proposedRag', 'progress', 'suggestedRag'])
   t.equal(schemas.Action.additionalProperties, false, 'an undocumented field is a difference')
   t.match(schemas.QuarterlyReport.properties.rows.items, { $ref: '#/components/schemas/ReportRow' })
   t.match(schemas.HistoryEntry.required, ['position', 'type', 'recordedAt', 'actor', 'planId', 'data'])
@@ -96,7 +96,7 @@ t.test('no drift: an answer the document does not describe fails the request tha
   const plans = h.ledger.plans
   const state = plans.state.bind(plans)
   plans.state = async (...args) => ({ ...(await state(...args)), secret: 'not in the document' })
-  await t.rejects(h.request({ method: 'GET', url: `/v1/plans/${f.planId}` }), /GET \/v1\/plans\/\{planId\} → 200: body must NOT have additional properties \(secret\)/, 'a field added to code only')
+  await t.rejects(h.request({ method: 'GET', url: `/v1/plans/${f.planId}?effectiveOn=2008-07-20` }), /GET \/v1\/plans\/\{planId\} → 200: body must NOT have additional properties \(secret\)/, 'a field added to code only')
   plans.state = state
 
   const history = plans.history.bind(plans)

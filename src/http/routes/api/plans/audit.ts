@@ -17,6 +17,7 @@ export default async function auditRoutes(fastify: FastifyInstance, { ledger }: 
     config: { roles: AUDIT_READERS },
     schema: {
       tags: ['audit'],
+      operationId: 'getPlanChanges',
       summary: 'The plan at `to` compared with the plan at `from`: items added, withdrawn, and each changed field before and after',
       params: PlanParams,
       querystring: ChangesQuery,
@@ -28,6 +29,7 @@ export default async function auditRoutes(fastify: FastifyInstance, { ledger }: 
     config: { roles: EDITORS },
     schema: {
       tags: ['audit'],
+      operationId: 'signOffQuarter',
       summary: "Sign off a quarter's report: the report as recorded now, frozen with the signer, the time and the sha256 of its canonical JSON",
       params: PlanParams,
       body: SignOffBody,
@@ -57,12 +59,12 @@ export default async function auditRoutes(fastify: FastifyInstance, { ledger }: 
 
   app.get('/v1/plans/:planId/signoffs', {
     config: { roles: AUDIT_READERS },
-    schema: { tags: ['audit'], summary: "The plan's signed-off quarterly reports, oldest first", params: PlanParams, response: { 200: SignOffList, 404: Problem } },
+    schema: { tags: ['audit'], operationId: 'listSignOffs', summary: "The plan's signed-off quarterly reports, oldest first", params: PlanParams, response: { 200: SignOffList, 404: Problem } },
   }, async request => ({ items: await ledger.signOffs.list(request.params.planId, request.principal!) }))
 
   app.get('/v1/plans/:planId/signoffs/:signoffId', {
     config: { roles: AUDIT_READERS },
-    schema: { tags: ['audit'], summary: 'A sign-off with its report exactly as signed', params: SignOffParams, response: { 200: SignedReport, 404: Problem } },
+    schema: { tags: ['audit'], operationId: 'getSignOff', summary: 'A sign-off with its report exactly as signed', params: SignOffParams, response: { 200: SignedReport, 404: Problem } },
   }, async request => ledger.signOffs.get(request.params.planId, request.principal!, request.params.signoffId))
 
   app.get('/v1/plans/:planId/export', {
