@@ -1,6 +1,7 @@
 // Contract monitoring meetings: create, list, read with agenda and decisions, close, minutes;
 // and the meeting's verdicts on providers' RAG proposals. Decisions are ordinary commands (the
 // progress POST and RAG PUT take a meetingId too); reads fold the plan's stream.
+import { z } from 'zod'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { MeetingClosed as MeetingClosedEvent, MeetingCreated, RagProposalRejected, RagSet } from '../../../../domain/events.js'
@@ -24,7 +25,7 @@ export default async function meetingRoutes(fastify: FastifyInstance, { ledger }
 
   app.post('/v1/plans/:planId/meetings', {
     config: { roles: EDITORS },
-    schema: { tags: ['meetings'], summary: 'Create a contract monitoring meeting (open until closed)', params: PlanParams, body: CreateMeeting, response: { 201: Meeting, ...problems } },
+    schema: { tags: ['meetings'], operationId: 'createMeeting', summary: 'Create a contract monitoring meeting (open until closed)', params: PlanParams, body: CreateMeeting, response: { 201: Meeting, ...problems } },
   }, async (request, reply) => {
     const { planId } = request.params
     const meetingId = newId()
@@ -44,17 +45,17 @@ export default async function meetingRoutes(fastify: FastifyInstance, { ledger }
 
   app.get('/v1/plans/:planId/meetings', {
     config: { roles: EVERYONE },
-    schema: { tags: ['meetings'], summary: "The plan's meetings (a provider: those whose owners include one of its labels)", params: PlanParams, response: { 200: MeetingList, 404: Problem } },
+    schema: { tags: ['meetings'], operationId: 'listMeetings', summary: "The plan's meetings (a provider: those whose owners include one of its labels)", params: PlanParams, response: { 200: MeetingList, 404: Problem } },
   }, async request => ({ items: await ledger.meetings.list(request.params.planId, request.principal!) }))
 
   app.get('/v1/plans/:planId/meetings/:meetingId', {
     config: { roles: EVERYONE },
-    schema: { tags: ['meetings'], summary: 'A meeting with its agenda and its decisions', params: MeetingParams, response: { 200: MeetingDetail, 404: Problem } },
+    schema: { tags: ['meetings'], operationId: 'getMeeting', summary: 'A meeting with its agenda and its decisions', params: MeetingParams, response: { 200: MeetingDetail, 404: Problem } },
   }, async request => ledger.meetings.get(request.params.planId, request.params.meetingId, request.principal!))
 
   app.post('/v1/plans/:planId/meetings/:meetingId/close', {
     config: { roles: EDITORS },
-    schema: { tags: ['meetings'], summary: 'Close a meeting: it takes no more decisions', params: MeetingParams, body: CloseMeeting, response: { 200: MeetingClosed, ...problems } },
+    schema: { tags: ['meetings'], operationId: 'closeMeeting', summary: 'Close a meeting: it takes no more decisions', params: MeetingParams, body: CloseMeeting, response: { 200: MeetingClosed, ...problems } },
   }, async (request, reply) => {
     const { planId, meetingId } = request.params
     return app.runCommand(request, reply, {
@@ -69,7 +70,7 @@ export default async function meetingRoutes(fastify: FastifyInstance, { ledger }
 
   app.get('/v1/plans/:planId/meetings/:meetingId/minutes', {
     config: { roles: EVERYONE },
-    schema: { tags: ['meetings'], summary: 'The minutes: attendees, each decision with the value before and after, items not discussed (json, html, docx)', params: MeetingParams, querystring: MinutesQuery, response: { 200: Minutes, 404: Problem } },
+    schema: { tags: ['meetings'], operationId: 'getMinutes', summary: 'The minutes: attendees, each decision with the value before and after, items not discussed (json, html, docx)', params: MeetingParams, querystring: MinutesQuery, response: { 200: { description: 'The minutes as JSON, a self-contained HTML page (format=html) or a Word document (format=docx)', content: { 'application/json': { schema: Minutes }, 'text/html': { schema: z.string() }, [DOCX]: { schema: z.string().meta({ format: 'binary' }) } } }, 404: Problem } },
   }, async (request, reply) => {
     const minutes = await ledger.meetings.minutes(request.params.planId, request.params.meetingId, request.principal!)
     const name = `minutes-${minutes.meeting.date}-${minutes.meeting.id}`
@@ -91,7 +92,7 @@ export default async function meetingRoutes(fastify: FastifyInstance, { ledger }
 
   app.post('/v1/plans/:planId/actions/:actionId/rag-proposal/accept', {
     config: { roles: EDITORS },
-    schema: { tags: ['progress'], summary: "Accept a provider's RAG proposal: it becomes the RAG", params: ActionParams, body: AcceptRagProposal, response: { 200: ProposalAccepted, ...problems } },
+    schema: { tags: ['progress'], operationId: 'acceptRagProposal', summary: "Accept a provider's RAG proposal: it becomes the RAG", params: ActionParams, body: AcceptRagProposal, response: { 200: ProposalAccepted, ...problems } },
   }, async (request, reply) =>
     app.runCommand(request, reply, {
       planId: request.params.planId,
@@ -102,7 +103,7 @@ export default async function meetingRoutes(fastify: FastifyInstance, { ledger }
 
   app.post('/v1/plans/:planId/actions/:actionId/rag-proposal/reject', {
     config: { roles: EDITORS },
-    schema: { tags: ['progress'], summary: "Reject a provider's RAG proposal (reason required): the RAG stays", params: ActionParams, body: RejectRagProposal, response: { 200: ProposalRejected, ...problems } },
+    schema: { tags: ['progress'], operationId: 'rejectRagProposal', summary: "Reject a provider's RAG proposal (reason required): the RAG stays", params: ActionParams, body: RejectRagProposal, response: { 200: ProposalRejected, ...problems } },
   }, async (request, reply) =>
     app.runCommand(request, reply, {
       planId: request.params.planId,
