@@ -11,6 +11,7 @@ const TAGS = [
   { name: 'structure', description: "The plan's grids, objectives, actions and owners (commissioners)" },
   { name: 'progress', description: 'What providers and monitoring meetings record against actions: progress and RAG ratings' },
   { name: 'reports', description: 'Quarterly progress reports (JSON, CSV, XLSX)' },
+  { name: 'meetings', description: 'Contract monitoring meetings: agenda, decisions, minutes' },
   { name: 'audit', description: 'History, integrity and what changed' },
   { name: 'imports', description: 'Plan documents (text or Word) into plans' },
   { name: 'tokens', description: 'Bearer tokens (admins)' },
