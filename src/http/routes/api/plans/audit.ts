@@ -71,9 +71,10 @@ export default async function auditRoutes(fastify: FastifyInstance, { ledger }: 
     config: { roles: AUDIT_READERS },
     schema: {
       tags: ['audit'],
+      operationId: 'exportPlan',
       summary: "Every event of the plan as NDJSON with its position, hash and prevHash, for `gridledger verify --file` (streamed)",
       params: PlanParams,
-      response: { 200: ExportDoc, 404: Problem },
+      response: { 200: { description: 'One JSON object per line: the count and head, then each event', content: { 'application/x-ndjson': { schema: ExportDoc } } }, 404: Problem },
     },
   }, async (request, reply) => {
     const { planId } = request.params
