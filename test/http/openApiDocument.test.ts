@@ -65,7 +65,7 @@ t.test('answers are described completely: plan state, report rows, history entri
   t.same(doc.paths['/health'].get.security, [], 'public routes need no token')
   t.match(doc.components.responses.TooManyRequests, { headers: { 'Retry-After': {} }, content: { 'application/problem+json': {} } })
   const report = doc.paths['/v1/plans/{planId}/reports/quarterly'].get.responses['200'].content
-  t.same(Object.keys(report).sort(), ['application/json', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv'])
+  t.same(Object.keys(report).sort(), ['application/json', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv', 'text/html'])
   t.ok(JSON.stringify(doc).match(/"examples?":/g)!.length >= 20, 'examples')
 })
 
