@@ -42,26 +42,10 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { BACKWARDS, END, EventStoreDBClient, FORWARDS, MaxAppendSizeExceededError, NO_STREAM, WrongExpectedVersionError, type EventData } from '@eventstore/db-client'
 import { KeyedLock } from '../shared/keyedLock.js'
-import {
-  AppendTooLargeError,
-  DuplicateEventError,
-  IDEMPOTENCY_MIN_RETENTION_MS,
-  IdempotencyKeyTakenError,
-  StoreUnavailableError,
-  VersionConflictError,
-  type AppendOptions,
-  type AppendResult,
-  type EventStore,
-  type IdempotencyRecord,
-  type NewEvent,
-  type ReadAllOptions,
-  type ReadStreamOptions,
-  type StoredEvent,
-  type SubscribeOptions,
-  type Subscription,
-} from './eventStore.js'
+import { AppendTooLargeError, DuplicateEventError, IDEMPOTENCY_MIN_RETENTION_MS, IdempotencyKeyTakenError, StoreUnavailableError, VersionConflictError } from './eventStore.js'
+import type { AppendOptions, AppendResult, EventStore, IdempotencyRecord, NewEvent, ReadAllOptions, ReadStreamOptions, StoredEvent, SubscribeOptions, Subscription } from './eventStore.js'
 import { GENESIS_HASH } from './hashChain.js'
-import { prepareAppend, type PreparedAppend } from './prepareAppend.js'
+import { isRetry, prepareAppend, type PreparedAppend } from './prepareAppend.js'
 import { AllReader, ALL_PAGE, LEADER } from './esdb/allReader.js'
 import { collect, within } from './esdb/calls.js'
 import { unavailable } from './esdb/failures.js'
@@ -281,14 +265,10 @@ class EsdbStore implements EsdbEventStore {
   /** The events of an append already stored (an idempotent retry), null when none is, or DuplicateEventError. */
   private async storedAlready(p: PreparedAppend): Promise<Decoded[] | null> {
     const hits = p.events.map(e => this.known.locate(e.event.id))
-    const first = hits.findIndex(h => h !== undefined)
-    if (first < 0) return null
-    const start = hits[0]
-    const whole = start !== undefined && hits.every((h, i) => h !== undefined && h.streamId === p.streamId && h.version === start.version + i)
-    if (!whole) throw new DuplicateEventError(p.events[first].event.id)
-    const stored = await this.readDecoded(p.streamId, { fromVersion: start.version, limit: p.events.length })
+    if (!isRetry(p, hits)) return null
+    const stored = await this.readDecoded(p.streamId, { fromVersion: hits[0]!.version, limit: p.events.length })
     if (stored.length !== p.events.length || stored.some((d, i) => d.stored.id !== p.events[i].event.id)) {
-      throw new DuplicateEventError(p.events[first].event.id)
+      throw new DuplicateEventError(p.events[0].event.id)
     }
     return stored
   }

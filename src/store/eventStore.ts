@@ -44,6 +44,11 @@ export interface IdempotencyRecord {
 /** Idempotency records answer for at least this long (the API's promise); longer is configurable. */
 export const IDEMPOTENCY_MIN_RETENTION_MS = 24 * 60 * 60 * 1000
 
+/** The instant (ms) before which idempotency records may be pruned: `olderThan`, but never within the minimum retention of `now`. */
+export function idempotencyPruneCutoff(olderThan: Date, now: Date): number {
+  return Math.min(olderThan.getTime(), now.getTime() - IDEMPOTENCY_MIN_RETENTION_MS)
+}
+
 export interface AppendOptions {
   expectedVersion: ExpectedVersion
   /** Stored in the same transaction as the events; a key already stored fails with IdempotencyKeyTakenError. */

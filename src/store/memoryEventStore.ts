@@ -3,21 +3,10 @@
 // subscriptions), nothing persisted. Events are kept as JSON text, like SQLite keeps them, so
 // a reader can never mutate what is stored and values round-trip exactly as they would there.
 import { startCatchUpSubscription, SubscriberHub } from './catchUpSubscription.js'
-import {
-  IDEMPOTENCY_MIN_RETENTION_MS,
-  IdempotencyKeyTakenError,
-  StoreUnavailableError,
-  VersionConflictError,
-  DuplicateEventError,
-  type AppendResult,
-  type EventStore,
-  type IdempotencyRecord,
-  type ReadAllOptions,
-  type ReadStreamOptions,
-  type StoredEvent,
-} from './eventStore.js'
+import { idempotencyPruneCutoff, IdempotencyKeyTakenError, StoreUnavailableError, VersionConflictError } from './eventStore.js'
+import type { AppendResult, EventStore, IdempotencyRecord, ReadAllOptions, ReadStreamOptions, StoredEvent } from './eventStore.js'
 import { eventHashOfCanonical, GENESIS_HASH } from './hashChain.js'
-import { prepareAppend, type PreparedAppend } from './prepareAppend.js'
+import { isRetry, prepareAppend, type PreparedAppend } from './prepareAppend.js'
 
 
 interface Row {
@@ -72,11 +61,8 @@ export function createMemoryEventStore(): MemoryEventStore {
     if (p.idempotency && idempotency.has(p.idempotency.key)) throw new IdempotencyKeyTakenError(p.idempotency.key)
     // Idempotent retry: every id already stored as consecutive events of this stream.
     const found = p.events.map(e => byId.get(e.event.id))
-    const firstFound = found.findIndex(r => r !== undefined)
-    if (firstFound >= 0) {
+    if (isRetry(p, found)) {
       const rows = found as Row[]
-      const whole = found.every(r => r !== undefined) && rows.every((r, i) => r.streamId === p.streamId && r.version === rows[0].version + i)
-      if (!whole) throw new DuplicateEventError(p.events[firstFound].event.id)
       const last = rows[rows.length - 1]
       return { streamId: p.streamId, version: last.version, position: last.position, events: rows.map(toStored), duplicate: true }
     }
@@ -158,7 +144,7 @@ export function createMemoryEventStore(): MemoryEventStore {
     },
     async pruneIdempotency(olderThan, now = new Date()) {
       ensureOpen()
-      const cutoff = Math.min(olderThan.getTime(), now.getTime() - IDEMPOTENCY_MIN_RETENTION_MS)
+      const cutoff = idempotencyPruneCutoff(olderThan, now)
       let pruned = 0
       for (const [key, r] of idempotency) {
         if (r.createdAt < cutoff) {

@@ -76,3 +76,24 @@ export function prepareAppend(streamId: string, events: NewEvent[], options: App
   }
   return { streamId, events: prepared, expectedVersion, idempotency }
 }
+
+/** Where a stored event is. */
+export interface StoredAt {
+  streamId: string
+  version: number
+}
+
+/**
+ * The idempotent-retry rule every adapter applies, given where each of the append's event ids
+ * is stored already (undefined where it is not): false when none is; true when all are,
+ * consecutive and in order, in this stream (a retry: the adapter answers with what is stored);
+ * DuplicateEventError when only some are, or elsewhere.
+ */
+export function isRetry(p: PreparedAppend, found: ReadonlyArray<StoredAt | undefined>): boolean {
+  const first = found.findIndex(r => r !== undefined)
+  if (first < 0) return false
+  const start = found[0]
+  const whole = start !== undefined && found.every((r, i) => r !== undefined && r.streamId === p.streamId && r.version === start.version + i)
+  if (!whole) throw new DuplicateEventError(p.events[first].event.id)
+  return true
+}

@@ -17,26 +17,11 @@
 // row conversion (sqlite/statements.ts), the stream-head cache (sqlite/headCache.ts).
 import type Database from 'better-sqlite3'
 import { fdatasync } from 'node:fs'
-import {
-  DuplicateEventError,
-  IDEMPOTENCY_MIN_RETENTION_MS,
-  IdempotencyKeyTakenError,
-  StoreUnavailableError,
-  VersionConflictError,
-  type AppendOptions,
-  type AppendResult,
-  type EventStore,
-  type IdempotencyRecord,
-  type NewEvent,
-  type ReadAllOptions,
-  type ReadStreamOptions,
-  type StoredEvent,
-  type SubscribeOptions,
-  type Subscription,
-} from './eventStore.js'
+import { DuplicateEventError, idempotencyPruneCutoff, IdempotencyKeyTakenError, StoreUnavailableError, VersionConflictError } from './eventStore.js'
+import type { AppendOptions, AppendResult, EventStore, IdempotencyRecord, NewEvent, ReadAllOptions, ReadStreamOptions, StoredEvent, SubscribeOptions, Subscription } from './eventStore.js'
 import { eventHashOfCanonical, GENESIS_HASH } from './hashChain.js'
 import { startCatchUpSubscription, SubscriberHub } from './catchUpSubscription.js'
-import { prepareAppend, type PreparedAppend } from './prepareAppend.js'
+import { isRetry, prepareAppend, type PreparedAppend } from './prepareAppend.js'
 import type { StoreObserver } from './storeObserver.js'
 import { describe, DURABILITY_MODES, isInMemory, openConnection, sqliteCode, type Durability } from './sqlite/connection.js'
 import { AppendQueue, highestWritten, settleBatch, type Outcome, type Pending } from './sqlite/groupCommit.js'
@@ -221,13 +206,8 @@ export class SqliteEventStore implements EventStore {
    */
   private duplicateOf(p: PreparedAppend): AppendResult | null {
     const found = p.events.map(e => this.stmt.eventById.get(e.event.id) as EventTuple | undefined)
-    const firstFound = found.findIndex(r => r !== undefined)
-    if (firstFound < 0) return null
-    const rows = found as EventTuple[]
-    const [, , firstVersion] = rows[0] ?? []
-    const whole = found.every(r => r !== undefined) && rows.every(([, streamId, version], i) => streamId === p.streamId && version === firstVersion + i)
-    if (!whole) throw new DuplicateEventError(p.events[firstFound].event.id)
-    const events = rows.map(tupleToStored)
+    if (!isRetry(p, found.map(r => r && { streamId: r[1], version: r[2] }))) return null
+    const events = (found as EventTuple[]).map(tupleToStored)
     const last = events[events.length - 1]
     return { streamId: p.streamId, version: last.version, position: last.position, events, duplicate: true }
   }
@@ -369,8 +349,7 @@ export class SqliteEventStore implements EventStore {
    * (the cut-off is clamped). Returns how many were deleted.
    */
   async pruneIdempotency(olderThan: Date, now: Date = new Date()): Promise<number> {
-    const limit = now.getTime() - IDEMPOTENCY_MIN_RETENTION_MS
-    const cutoff = new Date(Math.min(olderThan.getTime(), limit)).toISOString()
+    const cutoff = new Date(idempotencyPruneCutoff(olderThan, now)).toISOString()
     return this.stmt.idempotencyPrune.run(cutoff).changes
   }
 
