@@ -40,10 +40,11 @@ export async function main(argv: string[], out: Out = l => process.stdout.write(
   try {
     return await dispatch(argv, out, err)
   } catch (error) {
-    // A refused command (bad input, unknown plan, conflict) is the user's to fix: say why, exit 2, no stack.
+    // A refused command (bad input, unknown plan, conflict) is the user's to fix: say why, no stack; exit 1
+    // as any failed command does (2 is kept for usage errors).
     if (!(error instanceof DomainError)) throw error
     err(`gridledger: ${error.message}`)
-    return 2
+    return 1
   }
 }
 
