@@ -37,6 +37,8 @@ const Env = z.object({
   GRIDLEDGER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** How long one import may take to read its document before it is refused (422). */
   GRIDLEDGER_IMPORT_BUDGET_MS: z.coerce.number().int().min(100).default(20_000),
+  /** The Ed25519 signing key's PEM file (made there at first start when missing); unset: beside the store. */
+  GRIDLEDGER_SIGNING_KEY: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 

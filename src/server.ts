@@ -32,8 +32,12 @@ export async function serve(config: Config): Promise<{ close(): Promise<void>; p
     idempotencyRetentionMs: config.GRIDLEDGER_IDEMPOTENCY_RETENTION_HOURS * 60 * 60 * 1000,
     importBudgetMs: config.GRIDLEDGER_IMPORT_BUDGET_MS,
     appendQuota: config.GRIDLEDGER_APPEND_QUOTA,
+    signingKey: config.GRIDLEDGER_SIGNING_KEY,
+    onSigningKeyCreated: path => logger.warn({ path }, 'no signing key: made a new Ed25519 key there (keep its public half, GET /v1/keys, apart from the server)'),
     onProjectionError: err => logger.error({ err }, 'projection failed; retrying from its checkpoint'),
   })
+  // The signing key is opened (or made) at start, not at the first sign-off: a bad key file stops the server here.
+  logger.info({ keyId: ledger.heads.signer.keyId }, 'signing chain heads')
   const app = await buildApp(ledger, {
     logger,
     rateLimit: config.GRIDLEDGER_RATE_LIMIT,

@@ -16,6 +16,9 @@ import { MeetingQueries } from './meetingQueries.js'
 import { PlanQueries } from './planQueries.js'
 import { SignOffService } from './signOffs.js'
 import { PlanExports } from './export/planExport.js'
+import { ChainHeads } from './signing/chainHeads.js'
+import { openSigner } from './signing/signingKey.js'
+import type { HeadSigner } from './signing/signedHead.js'
 import { TokenService, tokensProjection } from './tokens.js'
 
 export interface GridLedger {
@@ -35,6 +38,8 @@ export interface GridLedger {
   signOffs: SignOffService
   /** Plans' events as NDJSON export files, streamed. */
   exports: PlanExports
+  /** Plans' chain heads signed with the server's Ed25519 key. */
+  heads: ChainHeads
   clock: Clock
   close(): Promise<void>
 }
@@ -52,6 +57,10 @@ export interface OpenOptions {
   storeObserver?: StoreObserver
   clock?: Clock
   adminToken?: string
+  /** GRIDLEDGER_SIGNING_KEY: the Ed25519 key's PEM file (made there when missing); default beside the store (signingKey.ts). */
+  signingKey?: string
+  /** Told when a signing key was made (its path). */
+  onSigningKeyCreated?(path: string): void
   /** Where projection failures are reported (they retry from their checkpoints). */
   onProjectionError?(error: unknown): void
   /** How long one import may take to read its document (GRIDLEDGER_IMPORT_BUDGET_MS). */
@@ -63,11 +72,12 @@ export interface OpenOptions {
 export const PROJECTIONS: Projection[] = [planCatalogueProjection, tokensProjection]
 
 export async function openGridLedger(options: OpenOptions): Promise<GridLedger> {
-  return assembleGridLedger(await openBackend(options.store, { create: options.createStore, onCreate: options.onStoreCreated, observer: options.storeObserver, idempotencyRetentionMs: options.idempotencyRetentionMs }), options)
+  const signer = () => openSigner({ keyPath: options.signingKey, storeUrl: options.store, onCreate: options.onSigningKeyCreated })
+  return assembleGridLedger(await openBackend(options.store, { create: options.createStore, onCreate: options.onStoreCreated, observer: options.storeObserver, idempotencyRetentionMs: options.idempotencyRetentionMs }), { ...options, signer })
 }
 
 /** A ledger on a store already opened with its read models (backends.ts: one factory per store kind). */
-export async function assembleGridLedger({ store, readModels }: Backend, options: Omit<OpenOptions, 'store'> = {}): Promise<GridLedger> {
+export async function assembleGridLedger({ store, readModels }: Backend, options: Omit<OpenOptions, 'store'> & { signer?: () => HeadSigner } = {}): Promise<GridLedger> {
   const clock = options.clock ?? systemClock
   const projections = startProjections(store, readModels, PROJECTIONS, options.onProjectionError ? { onError: options.onProjectionError } : {})
   const commands = new CommandHandler(store, clock, new AppendQuota(options.appendQuota ?? DEFAULT_APPEND_QUOTA))
@@ -85,6 +95,8 @@ export async function assembleGridLedger({ store, readModels }: Backend, options
   const idempotency = new IdempotencyService(store, { retentionMs: options.idempotencyRetentionMs, clock })
   idempotency.startPruning()
   const plans = new PlanQueries(store, readModels, projections, clock)
+  // Without a key source (tests, in-process tools), a key for this process only.
+  const heads = new ChainHeads(store, clock, options.signer ?? (() => openSigner({})))
   return {
     store,
     readModels,
@@ -96,8 +108,9 @@ export async function assembleGridLedger({ store, readModels }: Backend, options
     meetings: new MeetingQueries(plans, clock),
     planAccess: new PlanAccess(store, readModels, projections),
     imports: new ImportService(store, commands, clock, options.importBudgetMs),
-    signOffs: new SignOffService(plans, clock),
-    exports: new PlanExports(store, clock),
+    signOffs: new SignOffService(plans, heads, clock),
+    exports: new PlanExports(store, heads, clock),
+    heads,
     clock,
     async close() {
       idempotency.stopPruning()

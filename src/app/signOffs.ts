@@ -11,9 +11,10 @@ import { contentHashOf, signedReports, summaryOf, type SignedReport, type SignOf
 import type { Clock } from './clock.js'
 import { newId } from './ids.js'
 import { readInstant, type PlanQueries } from './planQueries.js'
+import type { ChainHeads } from './signing/chainHeads.js'
 
 export class SignOffService {
-  constructor(private readonly plans: PlanQueries, private readonly clock: Clock) {}
+  constructor(private readonly plans: PlanQueries, private readonly heads: ChainHeads, private readonly clock: Clock) {}
 
   /**
    * The command that signs off the quarter's report as the principal sees it now: folded from
@@ -35,6 +36,8 @@ export class SignOffService {
       reportVersion: events.length,
       contentHash: contentHashOf(report),
       report: report as unknown as Record<string, unknown>,
+      // The server's signature over the head of exactly the events the report was folded from.
+      signedHead: (await this.heads.sign(planId, events.length)) as unknown as Record<string, unknown>,
     }
   }
 

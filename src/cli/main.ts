@@ -27,7 +27,8 @@ const USAGE = `gridledger <command>
   token revoke <tokenId>                  revoke a token
   rebuild                                 drop and rebuild every read model from the events
   verify [--plan ID] [--json]             check every plan's hash chain
-  verify --file EXPORT.ndjson [--json]    check a plan's export file offline (no server, no store)
+  verify --file EXPORT.ndjson [--key PUBLIC_KEY] [--head SIGNED_HEAD.json]… [--json]
+                                          check a plan's export file offline (no server, no store)
 ${BACKUP_USAGE}
 ${RESTORE_USAGE}
 ${PACK_USAGE}
@@ -118,8 +119,8 @@ async function dispatch(argv: string[], out: Out, err: Out): Promise<number> {
       return 0
     }
     case 'verify': {
-      const { values } = parseArgs({ args: rest, options: { plan: { type: 'string' }, json: { type: 'boolean' }, file: { type: 'string' } } })
-      if (values.file !== undefined) return verifyFile(values.file, { json: values.json }, out, err)
+      const { values } = parseArgs({ args: rest, options: { plan: { type: 'string' }, json: { type: 'boolean' }, file: { type: 'string' }, key: { type: 'string' }, head: { type: 'string', multiple: true } } })
+      if (values.file !== undefined) return verifyFile(values.file, { json: values.json, key: values.key, heads: values.head }, out, err)
       const ledger = await openGridLedger({ store: config.GRIDLEDGER_STORE })
       try {
         const ids = values.plan ? [values.plan] : (await ledger.plans.list(CLI_PRINCIPAL)).map(p => p.id)

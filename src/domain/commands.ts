@@ -45,6 +45,7 @@ export interface SignOffReport {
   reportVersion: number
   contentHash: string
   report: Record<string, unknown>
+  signedHead?: Record<string, unknown>
 }
 
 export type PlanCommand =

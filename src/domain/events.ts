@@ -147,6 +147,8 @@ export interface ReportSignedOff extends PlanScoped {
   reportVersion: number
   contentHash: string
   report: Record<string, unknown>
+  /** The server's signature over the chain's head at `reportVersion` (absent in sign-offs recorded before heads were signed). */
+  signedHead?: Record<string, unknown>
 }
 
 export interface PlanEventMap {

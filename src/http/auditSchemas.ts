@@ -55,6 +55,7 @@ export const SignOff = z.object({
   actor: actorRef,
   reportVersion: z.number().int().meta({ description: "the report was folded from the plan's first reportVersion events" }),
   position: z.number().int().meta({ description: "the sign-off's own place in the plan's history" }),
+  signedHead: z.record(z.string(), z.unknown()).nullable().meta({ description: "the server's signed chain head at reportVersion (a signed head, see GET …/head)" }),
 })
 export const SignOffList = z.object({ items: z.array(SignOff) })
 export const SignedReport = SignOff.extend({ report: z.record(z.string(), z.unknown()).meta({ description: 'the quarterly report exactly as signed' }) })
@@ -62,10 +63,29 @@ export const SignOffCreated = SignOff.extend({ version: z.number().int() })
 
 /** The export's lines (application/x-ndjson): not validated on the way out, it is a stream. */
 export const ExportLine = z.union([
-  z.object({ kind: z.literal('export'), format: z.string(), planId: z.string(), streamId: z.string(), exportedAt: z.string(), events: z.number().int(), head: z.string() }),
+  z.object({
+    kind: z.literal('export'), format: z.string(), planId: z.string(), streamId: z.string(), exportedAt: z.string(), events: z.number().int(), head: z.string(),
+    publicKey: z.string(), keyId: z.string(), signedHead: z.record(z.string(), z.unknown()),
+  }),
   z.object({
     kind: z.literal('event'), position: z.number().int(), globalPosition: z.number().int(), id: z.string(), type: z.string(), schemaVersion: z.number().int(),
     recordedAt: z.string(), data: z.record(z.string(), z.unknown()), metadata: z.record(z.string(), z.unknown()), hash: z.string(), prevHash: z.string(),
   }),
 ])
 export const ExportDoc = ExportLine.meta({ description: 'application/x-ndjson: one of these objects per line; line 1 is the export line, then one event per line in stream order' }) as z.ZodType<unknown>
+
+export const SignedHead = z
+  .object({
+    format: z.literal('gridledger-chain-head/1'),
+    planId: z.string(),
+    streamId: z.string(),
+    version: z.number().int().meta({ description: "how many of the plan's events the head covers" }),
+    head: z.string().meta({ description: 'the hash of event `version`' }),
+    signedAt: z.string(),
+    keyId: z.string().meta({ description: "sha256 (hex) of the public key's SPKI DER" }),
+    signature: z.string().meta({ description: 'Ed25519 signature (base64) over the canonical JSON of the other fields' }),
+  })
+  .meta({ description: "The server's signature over a plan's chain head: keep it to prove later that history up to it was not rewritten" })
+export const PublicKeys = z.object({
+  items: z.array(z.object({ keyId: z.string(), algorithm: z.literal('Ed25519'), publicKey: z.string().meta({ description: 'SPKI PEM' }) })),
+})

@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { EXPORT_PAGE } from '../../src/app/export/planExport.js'
 import { storedEventOf, type ExportedEvent, type ExportHeader } from '../../src/app/export/format.js'
-import { verifyExport } from '../../src/app/export/verifyExport.js'
+import { verifyExport, type VerifyOptions } from '../../src/app/export/verifyExport.js'
+import { HeadSigner, publicKeyFrom } from '../../src/app/signing/signedHead.js'
+import { generateKeyPairSync } from 'node:crypto'
 import { main } from '../../src/cli/main.js'
 import { eventHash, GENESIS_HASH } from '../../src/store/hashChain.js'
 import type { EventStore, ReadStreamOptions } from '../../src/store/eventStore.js'
@@ -38,9 +40,20 @@ async function signedPlan(h: Harness) {
   return { ...f, signoff }
 }
 
-const check = (lines: string[]) => verifyExport(async function* () {
-  yield* lines
-})
+const check = (lines: string[], options?: VerifyOptions) =>
+  verifyExport(async function* () {
+    yield* lines
+  }, options)
+
+/** The whole file re-hashed, line 1 re-signed with a key of the forger's own and carrying it. */
+function forge(lines: string[]): string[] {
+  const out = rehash(lines, 1)
+  const top = JSON.parse(out[0]) as ExportHeader
+  const signer = new HeadSigner(generateKeyPairSync('ed25519').privateKey)
+  const signedHead = signer.sign({ planId: top.planId, streamId: top.streamId, version: top.events, head: top.head }, new Date())
+  out[0] = JSON.stringify({ ...top, publicKey: signer.publicKeyPem, keyId: signer.keyId, signedHead })
+  return out
+}
 
 /** Recomputes the chain from line index `from` (0-based, ≥ 1) to the end, as a forger with the file would. */
 function rehash(lines: string[], from: number, header = true): string[] {
@@ -91,7 +104,7 @@ t.test('the export, and verify --file on it and on tampered copies', async t => 
   writeFileSync(file, res.body)
   const out: string[] = []
   t.equal(await main(['verify', '--file', file], l => out.push(l), l => out.push(l)), 0)
-  t.match(out.join('\n'), /^ok {3}.*: plan .*, 9 events, head [0-9a-f]{64}, 1 sign-off replayed$/)
+  t.match(out.join('\n'), /^ok {3}.*: plan .*, 9 events, head [0-9a-f]{64}, 1 sign-off replayed, 2 signed heads checked with the key the file carries/)
   const noStore = join(dir, 'no-such-dir', 'never.db')
   const child = await runCli(['verify', '--file', file, '--json'], { GRIDLEDGER_STORE: `sqlite:${noStore}`, LOG_LEVEL: 'silent' })
   t.equal(child.code, 0, child.stderr)
@@ -105,8 +118,20 @@ t.test('the export, and verify --file on it and on tampered copies', async t => 
     ['cut in the middle of a line', [...lines.slice(0, 9), lines[9].slice(0, 40)], 10, /line 10 is not a JSON object/],
     ['a blank line inserted', [...lines.slice(0, 3), '', ...lines.slice(3)], 4, /line 4 is empty/],
     ['a payload edited and the tail re-hashed', rehash(lines.map((l, i) => (i === 8 ? editData(l, d => (d.note = '15 staff trained')) : l)), 8, false), 10, /head other than the one line 1 names/],
-    ['an event the sign-off covers edited and everything re-hashed', rehash(lines.map((l, i) => (i === 5 ? editData(l, d => (d.note = '20 staff trained')) : l)), 1), 8, /sign-off .* replayed as of .* no longer matches the hash signed/],
-    ['the frozen report edited and everything re-hashed', rehash(lines.map((l, i) => (i === 7 ? editData(l, d => ((d.report as { rows: Array<{ rag: string }> }).rows[0].rag = 'green')) : l)), 1), 8, /report stored with it no longer matches its content hash/],
+    ['everything re-hashed after an edit', rehash(lines.map((l, i) => (i === 5 ? editData(l, d => (d.note = '20 staff trained')) : l)), 1), 1, /line 1: the signed head is not the head line 1 names/],
+    ['everything re-hashed and line 1 re-signed with another key', forge(lines.map((l, i) => (i === 5 ? editData(l, d => (d.note = '20 staff trained')) : l))), 8, /sign-off .*: the signed head does not verify: it was signed with key/],
+    [
+      'an event the sign-off covers edited, its signed head dropped, everything re-hashed and re-signed',
+      forge(lines.map((l, i) => (i === 5 ? editData(l, d => (d.note = '20 staff trained')) : i === 7 ? editData(l, d => delete d.signedHead) : l))),
+      8,
+      /sign-off .* replayed as of .* no longer matches the hash signed/,
+    ],
+    [
+      'the frozen report edited, its signed head dropped, everything re-hashed and re-signed',
+      forge(lines.map((l, i) => (i === 7 ? editData(l, d => ((d.report as { rows: Array<{ rag: string }> }).rows[0].rag = 'green', delete d.signedHead)) : l))),
+      8,
+      /report stored with it no longer matches its content hash/,
+    ],
     ['not an export', ['{"hello":1}', ...lines.slice(1)], 1, /line 1 is not the first line of a gridledger-export\/1 file/],
   ]
   for (const [name, tampered, line, detail] of cases) {
@@ -115,8 +140,14 @@ t.test('the export, and verify --file on it and on tampered copies', async t => 
     t.equal(v.firstBadLine, line, `${name}: line ${line} (${v.detail})`)
     t.match(v.detail, detail, `${name}: says why`)
   }
-  // An edit the sign-off does not cover, everything re-hashed: only a signed head can show it (see the signing tests).
-  t.equal((await check(rehash(lines.map((l, i) => (i === 9 ? editData(l, d => (d.note = 'Nothing booked')) : l)), 1))).ok, true)
+  // An edit no sign-off covers, the sign-off's signed head dropped, the file re-hashed and re-signed with
+  // the forger's own key: it holds together on its own (the key it carries is not trusted), and fails
+  // against the server's key.
+  const forged = forge(lines.map((l, i) => (i === 9 ? editData(l, d => (d.note = 'Nothing booked')) : i === 7 ? editData(l, d => delete d.signedHead) : l)))
+  t.match(await check(forged), { ok: true, keyTrusted: false })
+  const serverKey = publicKeyFrom((await h.request({ method: 'GET', url: '/v1/keys', token: null })).body)
+  t.match(await check(lines, { publicKey: serverKey }), { ok: true, keyTrusted: true, heads: [{ source: 'line 1', ok: true }, { source: /^line 8 \(sign-off/, ok: true }] })
+  t.match(await check(forged, { publicKey: serverKey }), { ok: false, firstBadLine: 1, detail: /line 1: the signed head does not verify: it was signed with key/ })
 
   // The CLI says which line and exits 1.
   writeFileSync(file, cases[0][1].join('\n') + '\n')

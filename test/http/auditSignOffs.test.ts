@@ -3,6 +3,7 @@
 // replay, which a forger who rewrites and re-chains the history it covers cannot pass.
 import t from 'tap'
 import { contentHashOf } from '../../src/projections/folds/signOffs.js'
+import { publicKeyFrom, signedHeadProblem } from '../../src/app/signing/signedHead.js'
 import type { SqliteEventStore } from '../../src/store/sqliteEventStore.js'
 import { rewriteHistory } from '../support/forgery.js'
 import { seedPlan, startHarness, type Harness } from '../support/harness.js'
@@ -29,6 +30,11 @@ t.test('a signed-off report is frozen, read back as signed, and checked by integ
   t.match(signoff, { id: String, quarter: 1, asOf: /^2008-07-10T14:00/, signedBy: 'Board chair, J. Smith', note: 'Approved at the July board', contentHash: /^[0-9a-f]{64}$/, reportVersion: 6, position: 7, version: 7 })
   t.equal(signed.headers.location, `/v1/plans/${planId}/signoffs/${signoff.id}`)
   t.equal(signed.headers.etag, '"7"')
+  // The server signed the chain's head at the events the report was folded from.
+  const serverKey = publicKeyFrom((await h.request({ method: 'GET', url: '/v1/keys', token: null })).body)
+  const [sixth] = await h.store.readStream(`plan-${planId}`, { fromVersion: 6, toVersion: 6 })
+  t.match(signoff.signedHead, { planId, version: 6, head: sixth.hash })
+  t.equal(signedHeadProblem(signoff.signedHead, serverKey), null, 'the sign-off carries a head signed with the published key')
 
   // The frozen report is the report as of the sign-off's asOf, and its hash is the content hash.
   const asOfThen = (await h.request({ method: 'GET', url: `/v1/plans/${planId}/reports/quarterly?quarter=1&asOf=${signoff.asOf}` })).json()

@@ -69,6 +69,8 @@ const ROWS: Record<string, Row> = {
     expect: auditReaders,
   },
   'GET /v1/plans/:planId/export': { request: f => ({ url: `/v1/plans/${f.planId}/export` }), expect: auditReaders },
+  'GET /v1/plans/:planId/head': { request: f => ({ url: `/v1/plans/${f.planId}/head` }), expect: auditReaders },
+  'GET /v1/keys': { request: () => ({ url: '/v1/keys' }), expect: PUBLIC },
   'GET /v1/plans/:planId/changes': { request: f => ({ url: `/v1/plans/${f.planId}/changes?from=2008-01-01T00:00:00Z&to=2030-01-01T00:00:00Z` }), expect: auditReaders },
   'POST /v1/plans/:planId/meetings': { request: f => ({ url: `/v1/plans/${f.planId}/meetings`, payload: { date: '2008-07-12', owners: ['CNWL'] } }), expect: editorsOnly(201) },
   'GET /v1/plans/:planId/meetings': { request: f => ({ url: `/v1/plans/${f.planId}/meetings` }), expect: everyone },

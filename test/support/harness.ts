@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { memoryBackend, sqliteBackend } from '../../src/app/backends.js'
 import { assembleGridLedger, type GridLedger } from '../../src/app/gridledger.js'
 import { buildApp } from '../../src/http/app.js'
+import { openSigner } from '../../src/app/signing/signingKey.js'
 import type { EventStore } from '../../src/store/eventStore.js'
 import { createMemoryEventStore } from '../../src/store/memoryEventStore.js'
 import { openSqliteEventStore } from '../../src/store/sqliteEventStore.js'
@@ -37,7 +38,7 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { store?: 'memory' | 'sqlite'; sqlitePath?: string; rateLimit?: number; clockStart?: string; eventStore?: EventStore; appendQuota?: number } = {},
+  options: { store?: 'memory' | 'sqlite'; sqlitePath?: string; rateLimit?: number; clockStart?: string; eventStore?: EventStore; appendQuota?: number; signingKey?: string } = {},
 ): Promise<Harness> {
   const sqlitePath = options.sqlitePath ?? (options.store === 'sqlite' ? join(mkdtempSync(join(tmpdir(), 'gridledger-')), 'test.db') : null)
   // An already opened store (e.g. a wrapped memory store, or EventStoreDB on its stand-in) when given: read models in memory.
@@ -48,7 +49,13 @@ export async function startHarness(
       : memoryBackend(createMemoryEventStore())
   const store = backend.store
   const clock = steppingClock(options.clockStart)
-  const ledger = await assembleGridLedger(backend, { clock, adminToken: ADMIN_TOKEN, ...(options.appendQuota !== undefined ? { appendQuota: options.appendQuota } : {}) })
+  const signingKey = options.signingKey
+  const ledger = await assembleGridLedger(backend, {
+    clock,
+    adminToken: ADMIN_TOKEN,
+    ...(options.appendQuota !== undefined ? { appendQuota: options.appendQuota } : {}),
+    ...(signingKey ? { signer: () => openSigner({ keyPath: signingKey }) } : {}),
+  })
   const app = await buildApp(ledger, { rateLimit: options.rateLimit ?? 0 })
   // Every answer is checked against the OpenAPI document: a request that got one it does not describe throws.
   const answers = checkAnswers(app)

@@ -3,6 +3,7 @@
 // its hash covers, its hash and its predecessor's. `gridledger verify --file` checks such a
 // file with nothing else (verifyExport.ts).
 import type { StoredEvent } from '../../store/eventStore.js'
+import type { SignedHead } from '../signing/signedHead.js'
 
 export const EXPORT_FORMAT = 'gridledger-export/1'
 
@@ -16,6 +17,11 @@ export interface ExportHeader {
   events: number
   /** The hash of the last of them: the chain's head. */
   head: string
+  /** The server's public key (SPKI PEM) and its id: what signed the heads in this file. Check them against a key kept elsewhere. */
+  publicKey: string
+  keyId: string
+  /** The server's signature over this head. */
+  signedHead: SignedHead
 }
 
 export interface ExportedEvent {

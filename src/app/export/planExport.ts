@@ -1,31 +1,26 @@
 // A plan's events as an export file (format.ts), streamed from the store a page at a time:
 // memory stays flat however long the plan's history is. The export covers the plan as it was
 // when it began; events recorded meanwhile are left for the next export.
-import { NotFoundError } from '../../domain/errors.js'
-import { planStreamId } from '../../domain/planStream.js'
 import type { EventStore } from '../../store/eventStore.js'
+import type { ChainHeads } from '../signing/chainHeads.js'
 import { EXPORT_FORMAT, exportedEvent, type ExportHeader } from './format.js'
 
 /** Events read from the store per page. */
 export const EXPORT_PAGE = 500
 
 export class PlanExports {
-  constructor(private readonly store: EventStore, private readonly clock: () => Date) {}
+  constructor(private readonly store: EventStore, private readonly heads: ChainHeads, private readonly clock: () => Date) {}
 
   /** The plan's export, line by line (each ends with a newline); NotFoundError before the first when there is no such plan. */
-  lines(planId: string): Promise<AsyncGenerator<string>> {
-    return planExportLines(this.store, planId, this.clock())
+  async lines(planId: string): Promise<AsyncGenerator<string>> {
+    const signedHead = await this.heads.sign(planId)
+    const { signer } = this.heads
+    const header: ExportHeader = {
+      kind: 'export', format: EXPORT_FORMAT, planId, streamId: signedHead.streamId, exportedAt: this.clock().toISOString(),
+      events: signedHead.version, head: signedHead.head, publicKey: signer.publicKeyPem, keyId: signer.keyId, signedHead,
+    }
+    return lines(this.store, header.streamId, header)
   }
-}
-
-/** Throws NotFoundError before the first line when the plan has no events. */
-export async function planExportLines(store: EventStore, planId: string, now: Date): Promise<AsyncGenerator<string>> {
-  const streamId = planStreamId(planId)
-  const version = await store.streamVersion(streamId)
-  if (version === 0) throw new NotFoundError('plan', planId)
-  const [last] = await store.readStream(streamId, { fromVersion: version, toVersion: version })
-  const header: ExportHeader = { kind: 'export', format: EXPORT_FORMAT, planId, streamId, exportedAt: now.toISOString(), events: version, head: last.hash }
-  return lines(store, streamId, header)
 }
 
 async function* lines(store: EventStore, streamId: string, header: ExportHeader): AsyncGenerator<string> {

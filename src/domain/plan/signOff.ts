@@ -21,6 +21,7 @@ export interface ParsedSignOffReport {
   reportVersion: number
   contentHash: string
   report: Record<string, unknown>
+  signedHead?: Record<string, unknown>
 }
 
 export function parseSignOffReport(command: SignOffReport): ParsedSignOffReport {
@@ -44,12 +45,12 @@ export function parseSignOffReport(command: SignOffReport): ParsedSignOffReport 
       return command.contentHash
     },
   })
-  return { type: 'SignOffReport', signoffId: command.signoffId, ...f, report: command.report, note: f.note ?? null }
+  return { type: 'SignOffReport', signoffId: command.signoffId, ...f, report: command.report, note: f.note ?? null, ...(command.signedHead ? { signedHead: command.signedHead } : {}) }
 }
 
 export function signOffReport(command: ParsedSignOffReport, state: PlanDecisionState, actor: Principal): PlanEvent[] {
   requireEditor(actor, 'sign off a report')
   const { planId } = requirePlan(state)
-  const { signoffId, quarter, signedBy, note, asOf, reportVersion, contentHash, report } = command
-  return [{ type: 'ReportSignedOff', data: { planId, signoffId, quarter, signedBy, note, asOf, reportVersion, contentHash, report } }]
+  const { signoffId, quarter, signedBy, note, asOf, reportVersion, contentHash, report, signedHead } = command
+  return [{ type: 'ReportSignedOff', data: { planId, signoffId, quarter, signedBy, note, asOf, reportVersion, contentHash, report, ...(signedHead ? { signedHead } : {}) } }]
 }

@@ -28,6 +28,8 @@ export interface SignOff {
   reportVersion: number
   /** The sign-off's own place in the plan's history. */
   position: number
+  /** The server's signature over the chain's head at reportVersion (null in sign-offs recorded before heads were signed). */
+  signedHead: Record<string, unknown> | null
 }
 
 export interface SignedReport extends SignOff {
@@ -55,7 +57,7 @@ export function signedReportOf(e: RecordedPlanEvent): SignedReport | null {
   return {
     id: d.signoffId, quarter: d.quarter, asOf: d.asOf, signedBy: d.signedBy, note: d.note, contentHash: d.contentHash,
     signedAt: e.recordedAt, actor: { tokenId: e.actor.tokenId ?? null, role: e.actor.role, label: e.actor.label ?? null },
-    reportVersion: d.reportVersion, position: e.version, report: d.report,
+    reportVersion: d.reportVersion, position: e.version, signedHead: d.signedHead ?? null, report: d.report,
   }
 }
 

@@ -6,7 +6,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { GridLedger } from '../../../../app/gridledger.js'
 import type { ReportSignedOff } from '../../../../domain/events.js'
 import type { QuarterNumber } from '../../../../domain/values/financialYear.js'
-import { ChangesQuery, ExportDoc, PlanChanges, SignedReport, SignOffBody, SignOffCreated, SignOffList, SignOffParams } from '../../../auditSchemas.js'
+import { ChangesQuery, ExportDoc, PlanChanges, PublicKeys, SignedHead, SignedReport, SignOffBody, SignOffCreated, SignOffList, SignOffParams } from '../../../auditSchemas.js'
 import { PlanParams, Problem } from '../../../schemas.js'
 import { AUDIT_READERS, EDITORS } from '../../roles.js'
 
@@ -50,7 +50,8 @@ export default async function auditRoutes(fastify: FastifyInstance, { ledger }: 
           headers: { Location: `/v1/plans/${planId}/signoffs/${d.signoffId}` },
           body: {
             id: d.signoffId, quarter: d.quarter, asOf: d.asOf, signedBy: d.signedBy, note: d.note, contentHash: d.contentHash,
-            signedAt: outcome.recordedAt, actor: { tokenId, role, label }, reportVersion: d.reportVersion, position: outcome.version, version: outcome.version,
+            signedAt: outcome.recordedAt, actor: { tokenId, role, label }, reportVersion: d.reportVersion, position: outcome.version, signedHead: d.signedHead ?? null,
+            version: outcome.version,
           },
         }
       },
@@ -83,5 +84,23 @@ export default async function auditRoutes(fastify: FastifyInstance, { ledger }: 
       .type('application/x-ndjson; charset=utf-8')
       .header('Content-Disposition', `attachment; filename="plan-${planId}-export.ndjson"`)
       .send(Readable.from(lines, { objectMode: false }))
+  })
+
+  app.get('/v1/plans/:planId/head', {
+    config: { roles: AUDIT_READERS },
+    schema: {
+      tags: ['audit'],
+      summary: "The plan's chain head, signed now with the server's Ed25519 key: keep it, and `gridledger verify --file … --key … --head …` proves later that history up to it was not rewritten",
+      params: PlanParams,
+      response: { 200: SignedHead, 404: Problem },
+    },
+  }, async request => ledger.heads.sign(request.params.planId))
+
+  app.get('/v1/keys', {
+    config: { auth: false },
+    schema: { tags: ['audit'], summary: "The public half of the server's signing key (no token needed: keep a copy apart from the exports it checks)", response: { 200: PublicKeys } },
+  }, async () => {
+    const { keyId, publicKeyPem } = ledger.heads.signer
+    return { items: [{ keyId, algorithm: 'Ed25519' as const, publicKey: publicKeyPem }] }
   })
 }
