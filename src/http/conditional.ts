@@ -32,6 +32,13 @@ export function answeredNotModified(request: FastifyRequest, reply: FastifyReply
 export function sendConditional(request: FastifyRequest, reply: FastifyReply, etag: string, body: () => unknown): FastifyReply {
   if (answeredNotModified(request, reply, etag)) return reply
   const payload = body()
-  if (typeof payload === 'string') reply.type('application/json; charset=utf-8')
-  return reply.send(payload)
+  return typeof payload === 'string' ? reply.type('application/json; charset=utf-8').send(payload) : reply.send(payload)
+}
+
+/**
+ * Sends a read's answer as JSON text, serialised once by JSON.stringify in the order the read
+ * built it: the route's zod schema documents the answer (OpenAPI) but is not run over it again.
+ */
+export function sendJsonText(reply: FastifyReply, body: unknown): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(JSON.stringify(body))
 }

@@ -5,24 +5,10 @@ import t from 'tap'
 import { memoryBackend } from '../../src/app/backends.js'
 import { assembleGridLedger } from '../../src/app/gridledger.js'
 import { historyPage } from '../../src/projections/folds/history.js'
-import type { EventStore, ReadStreamOptions, StoredEvent } from '../../src/store/eventStore.js'
-import { createMemoryEventStore } from '../../src/store/memoryEventStore.js'
-import { appendScript } from '../projections/support/stores.js'
+import { appendScript, countingStore } from '../projections/support/stores.js'
 import { commissioner, PlanScript } from '../projections/support/planScript.js'
 import { fromStored } from '../../src/projections/recordedEvent.js'
 
-/** A memory store that counts the events its readStream hands out. */
-function countingStore(): { store: EventStore; read: () => number } {
-  const inner = createMemoryEventStore()
-  let read = 0
-  const store: EventStore = Object.create(inner) as EventStore
-  store.readStream = async (streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> => {
-    const events = await inner.readStream(streamId, options)
-    read += events.length
-    return events
-  }
-  return { store, read: () => read }
-}
 
 t.test('a page at the end of a long history reads the page, not the history', async t => {
   const { store, read } = countingStore()

@@ -10,11 +10,9 @@ import { foldFromSnapshot, PLAN_SNAPSHOT_INDEX_COLLECTION, quarterOfInstant, typ
 import { rebuildProjections, startProjections } from '../../src/projections/readModels/runner.js'
 import type { RecordedPlanEvent } from '../../src/projections/recordedEvent.js'
 import { createMemoryReadModels } from '../../src/projections/storage/memoryReadModels.js'
-import type { EventStore, ReadStreamOptions, StoredEvent } from '../../src/store/eventStore.js'
-import { createMemoryEventStore } from '../../src/store/memoryEventStore.js'
 import { PlanScript } from './support/planScript.js'
 import { RandomPlan, timedSteps } from './support/randomPlans.js'
-import { appendScript, openMemory, openSqlite } from './support/stores.js'
+import { appendScript, countingStore, openMemory, openSqlite } from './support/stores.js'
 
 const effectiveOnArb = fc.oneof(
   fc.constant<string | null>(null),
@@ -90,18 +88,6 @@ for (const [kind, open, numRuns] of [['memory', openMemory, 40], ['sqlite', () =
   })
 }
 
-/** A memory store that counts the events its readStream hands out. */
-function countingStore(): { store: EventStore; read: () => number } {
-  const inner = createMemoryEventStore()
-  let read = 0
-  const store: EventStore = Object.create(inner) as EventStore
-  store.readStream = async (streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> => {
-    const events = await inner.readStream(streamId, options)
-    read += events.length
-    return events
-  }
-  return { store, read: () => read }
-}
 
 /** A plan of `updates` progress reports, one an hour from April 2008. */
 function longPlan(planId: string, updates: number): PlanScript {

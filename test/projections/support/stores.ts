@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { createMemoryReadModels } from '../../../src/projections/storage/memoryReadModels.js'
 import type { ReadModelStore } from '../../../src/projections/storage/readModelStore.js'
 import { createSqliteReadModels } from '../../../src/projections/storage/sqliteReadModels.js'
-import type { EventStore } from '../../../src/store/eventStore.js'
+import type { EventStore, ReadStreamOptions, StoredEvent } from '../../../src/store/eventStore.js'
 import { createMemoryEventStore } from '../../../src/store/memoryEventStore.js'
 import { openSqliteEventStore } from '../../../src/store/sqliteEventStore.js'
 import { toNewEvent, type PlanScript } from './planScript.js'
@@ -41,4 +41,17 @@ export async function appendScript(store: EventStore, script: PlanScript): Promi
     position = result.position
   }
   return position
+}
+
+/** A memory store that counts the events its readStream hands out (reads that must not grow with a history). */
+export function countingStore(): { store: EventStore; read: () => number } {
+  const inner = createMemoryEventStore()
+  let read = 0
+  const store: EventStore = Object.create(inner) as EventStore
+  store.readStream = async (streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> => {
+    const events = await inner.readStream(streamId, options)
+    read += events.length
+    return events
+  }
+  return { store, read: () => read }
 }

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { PlanCreated } from '../../../../domain/events.js'
 import { newId } from '../../../../app/ids.js'
 import type { GridLedger } from '../../../../app/gridledger.js'
-import { sendConditional } from '../../../conditional.js'
+import { sendConditional, sendJsonText } from '../../../conditional.js'
 import { CreatePlan, NotModified, PlanList, PlanParams, PlanStateDoc, PlanStateQuery, PlanSummary } from '../../../schemas.js'
 import { EDITORS, EVERYONE } from '../../roles.js'
 
@@ -33,7 +33,7 @@ export default async function planRoutes(fastify: FastifyInstance, { ledger }: {
   app.get('/v1/plans', {
     config: { roles: EVERYONE },
     schema: { tags: ['plans'], operationId: 'listPlans', summary: 'Plans the caller may see', response: { 200: PlanList } },
-  }, async request => ({ items: await ledger.plans.list(request.principal!) }))
+  }, async (request, reply) => sendJsonText(reply, { items: await ledger.plans.list(request.principal!) }))
 
   app.get('/v1/plans/:planId', {
     config: { roles: EVERYONE },

@@ -8,7 +8,7 @@ import { SELF_CONTAINED_CSP } from '../../../../presentation/htmlPage.js'
 import { quarterlyPackHtml } from '../../../../presentation/quarterlyPack.js'
 import type { GridLedger } from '../../../../app/gridledger.js'
 import type { QuarterlyReport } from '../../../../projections/folds/quarterlyReport.js'
-import { answeredNotModified, sendConditional } from '../../../conditional.js'
+import { answeredNotModified, sendConditional, sendJsonText } from '../../../conditional.js'
 import { z } from 'zod'
 import { HistoryDoc, HistoryQuery, Integrity, NotModified, PlanParams, ReportDoc, ReportQuery } from '../../../schemas.js'
 import { AUDIT_READERS, EVERYONE } from '../../roles.js'
@@ -73,7 +73,7 @@ export default async function readRoutes(fastify: FastifyInstance, { ledger }: {
     if (format === 'csv') {
       return reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="plan-${request.params.planId}-history.csv"`).send(historyCsv(page.items))
     }
-    return page
+    return sendJsonText(reply, page)
   })
 
   app.get('/v1/plans/:planId/integrity', {
