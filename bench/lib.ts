@@ -107,8 +107,12 @@ export function quantile(values: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]
 }
 
+/** The median: the middle value, or the mean of the two middle values of an even count. */
 export function median(values: number[]): number {
-  return quantile(values, 0.5)
+  if (values.length === 0) return NaN
+  const sorted = Float64Array.from(values).sort()
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
 export function fmt(n: number, digits = 0): string {

@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { OursResult } from './appends.js'
-import { profileArgs } from './appends.js'
+import { profileArgs, ROUNDS, SQLITE_DEFAULT_CHECKPOINT_PAGES } from './appends.js'
 import { arg, BENCH_DIR, emitResult, fmt, isMain, log, median, runPart, type BenchResult } from './lib.js'
 
 const SECONDS = Number(arg('seconds') ?? process.env.BENCH_APPEND_SECONDS ?? 5)
@@ -49,9 +49,10 @@ function peerVersion(): string {
 /** Installs bench/peer's packages if absent. Returns null when ready, else why not. */
 export function ensurePeerInstalled(): string | null {
   if (existsSync(join(PEER_DIR, 'node_modules/@event-driven-io/emmett-sqlite')) && existsSync(join(PEER_DIR, 'node_modules/sqlite3/build/Release/node_sqlite3.node'))) return null
-  log('peer: installing bench/peer (npm install --legacy-peer-deps); the sqlite3 package may build from source')
+  // bench/peer/package-lock.json pins every package the peer runs on: npm ci installs exactly those.
+  log('peer: installing bench/peer (npm ci --legacy-peer-deps, from its lockfile); the sqlite3 package may build from source')
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
-  const res = spawnSync(npm, ['install', '--prefix', PEER_DIR, '--legacy-peer-deps', '--no-audit', '--no-fund', '--no-save'], {
+  const res = spawnSync(npm, ['ci', '--prefix', PEER_DIR, '--legacy-peer-deps', '--no-audit', '--no-fund'], {
     cwd: PEER_DIR,
     stdio: ['ignore', 'inherit', 'pipe'],
     encoding: 'utf8',
@@ -59,7 +60,7 @@ export function ensurePeerInstalled(): string | null {
   })
   if (res.status !== 0) {
     const tail = (res.stderr ?? '').trim().split('\n').slice(-5).join(' / ')
-    return `npm install in bench/peer failed (${res.error ? res.error.message : `exit ${res.status}`}): ${tail}`
+    return `npm ci in bench/peer failed (${res.error ? res.error.message : `exit ${res.status}`}): ${tail}`
   }
   if (!existsSync(join(PEER_DIR, 'node_modules/sqlite3/build/Release/node_sqlite3.node'))) return 'the sqlite3 package installed without its native module (its install script did not run or failed)'
   return null
@@ -75,11 +76,12 @@ async function compare(): Promise<BenchResult> {
   const oursFile = join(BENCH_DIR, 'appends.ts')
   const peer: PeerResult[] = []
   const ours: OursResult[] = []
-  for (let i = 0; i < 3; i++) {
-    log(`peer: emmett-sqlite shared connection, rounds, run ${i + 1}/3 (${SECONDS} s)`)
+  for (let i = 0; i < ROUNDS; i++) {
+    log(`peer: emmett-sqlite shared connection, rounds, run ${i + 1}/${ROUNDS} (${SECONDS} s)`)
     peer.push(await runPart<PeerResult>(peerFile, ['--config=shared', '--mode=rounds', `--seconds=${SECONDS}`], { plain: true, cwd: PEER_DIR, nodeArgs: profileArgs('peer') }))
-    log(`peer: ours, rounds, run ${i + 1}/3 (${SECONDS} s)`)
-    ours.push(await runPart<OursResult>(oursFile, ['--part=ours', '--mode=rounds', `--seconds=${SECONDS}`]))
+    log(`peer: ours, rounds, run ${i + 1}/${ROUNDS} (${SECONDS} s), checkpointing as the peer does`)
+    // Like for like: the peer keeps SQLite's default WAL checkpoint size; ours runs with the same.
+    ours.push(await runPart<OursResult>(oursFile, ['--part=ours', '--mode=rounds', `--seconds=${SECONDS}`, `--checkpoint-pages=${SQLITE_DEFAULT_CHECKPOINT_PAGES}`]))
   }
   log('peer: emmett-sqlite default configuration (a connection per operation), one probe')
   const perOperation = await runPart<PeerResult>(peerFile, ['--config=per-operation', '--mode=rounds', '--seconds=1'], { plain: true, cwd: PEER_DIR, timeoutMs: 120_000 }).catch(
@@ -102,8 +104,9 @@ async function compare(): Promise<BenchResult> {
         goal: '≥ 2×',
         met: ratio >= 2,
         notes: [
-          `Peer: ${name}, installed in bench/peer with --legacy-peer-deps (it declares a peer on @event-driven-io/emmett 0.42.4, which the registry does not have; its dist bundles emmett, which needs uuid, async-retry and commander). Best working configuration: ONE shared connection, getSQLiteEventStore({ fileName, connectionOptions: { singleton: true, connection: sqliteConnection({ fileName }) } }), WAL (its default) with synchronous=${peer[0]?.synchronous === 2 ? 'FULL' : String(peer[0]?.synchronous)} (set explicitly: every commit synced, as ours, which syncs each commit by an fdatasync of its WAL).`,
-          `Medians of 3 interleaved ${SECONDS} s runs in rounds (64 appends at once, the round ends when all are acknowledged). Peer: ${peer.map(p => fmt(p.perSecond)).join(', ')} events/s, p99 ${fmt(median(peer.map(p => p.p99Ms ?? NaN)), 1)} ms. Ours: ${ours.map(o => fmt(o.perSecond)).join(', ')} events/s, p99 ${fmt(median(ours.map(o => o.p99Ms)), 1)} ms.`,
+          `Peer: ${name}, installed in bench/peer from its lockfile (npm ci) with --legacy-peer-deps (it declares a peer on @event-driven-io/emmett 0.42.4, which the registry does not have; its dist bundles emmett, which needs uuid, async-retry and commander). Best working configuration: ONE shared connection, getSQLiteEventStore({ fileName, connectionOptions: { singleton: true, connection: sqliteConnection({ fileName }) } }), WAL (its default) with synchronous=${peer[0]?.synchronous === 2 ? 'FULL' : String(peer[0]?.synchronous)} (set explicitly: every commit synced, as ours, which syncs each commit by an fdatasync of its WAL).`,
+          `Like for like: both checkpoint the WAL every ${SQLITE_DEFAULT_CHECKPOINT_PAGES} pages (SQLite's default, which the peer keeps; ours is set to it here instead of its own 4,000).`,
+          `Statistic: the median of ${ROUNDS} interleaved ${SECONDS} s runs on each side, in rounds (64 appends at once, the round ends when all are acknowledged). Peer: ${peer.map(p => fmt(p.perSecond)).join(', ')} events/s, p99 ${fmt(median(peer.map(p => p.p99Ms ?? NaN)), 1)} ms. Ours: ${ours.map(o => fmt(o.perSecond)).join(', ')} events/s, p99 ${fmt(median(ours.map(o => o.p99Ms)), 1)} ms.`,
           'error' in perOperation
             ? `Its default configuration (a new connection per operation) did not complete a probe: ${(perOperation as unknown as { error: string }).error}`
             : `Its default configuration (a new connection per operation): of ${perOpAttempts} concurrent appends, ${perOperation.failures} failed (${Object.entries(perOperation.errors).map(([k, v]) => `${k} ×${v}`).join(', ')}): BEGIN IMMEDIATE meets SQLITE_BUSY, as it sets no busy timeout, and its ROLLBACK then fails with SQLITE_ERROR. Not usable with 64 concurrent writers.`,

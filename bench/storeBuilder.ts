@@ -68,46 +68,53 @@ export interface PlanSpec {
 
 /** The events of one bench plan: the template's structure under new ids, then reports. */
 export function planEvents(template: Template, spec: PlanSpec, startMs = Date.parse('2008-04-01T09:00:00.000Z')): NewEvent[] {
+  return [...planEventStream(template, spec, startMs)]
+}
+
+/** planEvents one at a time, for plans too long to hold in memory at once. */
+export function* planEventStream(template: Template, spec: PlanSpec, startMs = Date.parse('2008-04-01T09:00:00.000Z')): Generator<NewEvent> {
   // The plan's history spans its financial year, whatever its length.
   const stepMs = Math.max(1, Math.floor((364 * 86_400_000) / spec.events))
   const map = new Map(template.ids.map(id => [id, id === TEMPLATE_PLAN ? spec.planId : derivedId('bench', spec.planId, id)]))
   const swap = (json: string) => json.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, m => map.get(m) ?? m)
-  const out: NewEvent[] = []
+  let count = 0
   let t = startMs
   const at = () => new Date((t += stepMs)).toISOString()
   for (const e of template.structure) {
-    out.push({ ...e, id: randomUUID(), data: JSON.parse(swap(JSON.stringify(e.data))) as Record<string, unknown>, recordedAt: at() })
-    if (out.length >= spec.events) return out
+    yield { ...e, id: randomUUID(), data: JSON.parse(swap(JSON.stringify(e.data))) as Record<string, unknown>, recordedAt: at() }
+    if (++count >= spec.events) return
   }
   const actionIds = template.actionIds.map(a => map.get(a)!)
   const progress = JSON.parse(swap(JSON.stringify(template.progress.data))) as Record<string, unknown>
   const rag = JSON.parse(swap(JSON.stringify(template.rag.data))) as Record<string, unknown>
   const rags = ['red', 'amber', 'green']
-  for (let n = 0; out.length < spec.events; n++) {
+  for (let n = 0; count < spec.events; n++, count++) {
     const actionId = actionIds[n % actionIds.length]
     const recordedAt = at()
     // Effective the day before it was recorded (never in the future, as the domain requires).
     const effectiveDate = new Date(Date.parse(recordedAt) - 86_400_000).toISOString().slice(0, 10)
     if (n % 5 === 4) {
-      out.push({ ...template.rag, id: randomUUID(), data: { ...rag, actionId, rag: rags[n % 3], effectiveDate, reason: `Rated at meeting ${n}` }, recordedAt })
+      yield { ...template.rag, id: randomUUID(), data: { ...rag, actionId, rag: rags[n % 3], effectiveDate, reason: `Rated at meeting ${n}` }, recordedAt }
     } else {
-      out.push({
+      yield {
         ...template.progress,
         id: randomUUID(),
         data: { ...progress, actionId, effectiveDate, note: `Report ${n}: ${n % 7} more staff trained; rota agreed with the provider.`, percentComplete: n % 101 },
         recordedAt,
-      })
+      }
     }
   }
-  return out
 }
 
 /**
- * Appends every plan's events to the store: chunks of `chunk` events per append, `parallel`
- * appends in flight (so they share group commits). Returns the time taken in ms.
+ * Appends every plan's events to the store: chunks of `chunk` events per append (default 10),
+ * `parallel` plans written at once (so their appends interleave and share group commits).
+ * Returns the time taken in ms.
  */
 export async function fillStore(store: SqliteEventStore, template: Template, plans: PlanSpec[], options: { chunk?: number; parallel?: number; onProgress?: (events: number) => void } = {}): Promise<number> {
-  const chunk = options.chunk ?? 500
+  // Small appends from many plans at once: each plan's events lie interleaved with those of the
+  // plans written beside it, as real traffic lays them out (not in long contiguous runs).
+  const chunk = options.chunk ?? 10
   const parallel = options.parallel ?? 16
   const t0 = performance.now()
   let written = 0
@@ -115,11 +122,20 @@ export async function fillStore(store: SqliteEventStore, template: Template, pla
   const worker = async () => {
     while (next < plans.length) {
       const spec = plans[next++]
-      const events = planEvents(template, spec)
-      for (let i = 0; i < events.length; i += chunk) {
-        await store.append(planStreamId(spec.planId), events.slice(i, i + chunk), { expectedVersion: i })
-        written += Math.min(chunk, events.length - i)
+      let version = 0
+      let batch: NewEvent[] = []
+      const flush = async () => {
+        await store.append(planStreamId(spec.planId), batch, { expectedVersion: version })
+        version += batch.length
+        written += batch.length
+        batch = []
       }
+      for (const event of planEventStream(template, spec)) {
+        batch.push(event)
+        if (batch.length === chunk) await flush()
+        if (written % 100_000 < chunk) options.onProgress?.(written)
+      }
+      if (batch.length > 0) await flush()
       options.onProgress?.(written)
     }
   }
@@ -128,9 +144,9 @@ export async function fillStore(store: SqliteEventStore, template: Template, pla
 }
 
 /** Opens a new SQLite store at `path` and fills it with `plans`. */
-export async function buildStore(path: string, plans: PlanSpec[], onProgress?: (events: number) => void): Promise<{ store: SqliteEventStore; ms: number }> {
+export async function buildStore(path: string, plans: PlanSpec[], onProgress?: (events: number) => void, chunk?: number): Promise<{ store: SqliteEventStore; ms: number }> {
   const template = await makeTemplate()
   const store = openSqliteEventStore(path)
-  const ms = await fillStore(store, template, plans, { onProgress })
+  const ms = await fillStore(store, template, plans, { onProgress, chunk })
   return { store, ms }
 }
