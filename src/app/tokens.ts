@@ -5,7 +5,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Principal } from '../domain/actor.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js'
 import { MAX_PARTNERSHIPS_PER_TOKEN, MAX_SHORT_TEXT } from '../domain/limits.js'
-import { isRole, PARTNERSHIP_SCOPED_ROLES, ROLES, type Role } from '../domain/roles.js'
+import { isRole, PARTNERSHIP_SCOPED_ROLES, ROLES, TOKEN_ADMINS, type Role } from '../domain/roles.js'
 import { normaliseOwners } from '../domain/values/owners.js'
 import { normalisePartnerships } from '../domain/visibility.js'
 import type { ReadModelStore } from '../projections/storage/readModelStore.js'
@@ -208,7 +208,7 @@ export class TokenService {
   }
 
   async create(input: { role: string; owners?: string[]; partnerships?: string[]; label?: string | null }, by: Principal | null): Promise<IssuedToken> {
-    if (by && by.role !== 'admin') throw new ForbiddenError('only admins mint tokens')
+    if (by && !TOKEN_ADMINS.includes(by.role)) throw new ForbiddenError('only admins mint tokens')
     if (!isRole(input.role)) throw ValidationError.field('role', `must be one of ${ROLES.join(', ')}`)
     const role = input.role
     const owners = normaliseOwners(input.owners ?? [])
@@ -242,7 +242,7 @@ export class TokenService {
   }
 
   async revoke(tokenId: string, by: Principal | null): Promise<void> {
-    if (by && by.role !== 'admin') throw new ForbiddenError('only admins revoke tokens')
+    if (by && !TOKEN_ADMINS.includes(by.role)) throw new ForbiddenError('only admins revoke tokens')
     const ref = this.options.readModels.get('tokenIds', tokenId) as { hash: string } | undefined
     if (!ref) throw new NotFoundError('token', tokenId)
     const record = this.options.readModels.get('tokens', ref.hash) as TokenRecord | undefined

@@ -40,7 +40,9 @@ export interface GridNarrativeRecorded extends GridScoped {
   text: string
   source?: SourceRef
 }
-export type GridNarrativeSection = 'guidance' | 'self_assessment' | 'gap_analysis' | 'key_priorities' | 'other'
+/** The sections of a grid's narrative, in the order a plan document gives them. */
+export const GRID_NARRATIVE_SECTIONS = ['guidance', 'self_assessment', 'gap_analysis', 'key_priorities', 'other'] as const
+export type GridNarrativeSection = (typeof GRID_NARRATIVE_SECTIONS)[number]
 export interface SelfAssessmentRated extends GridScoped {
   statement: string
   rag: Rag

@@ -4,6 +4,7 @@
 // report, history) are documented in full but not re-parsed per request (see `unchecked`); the
 // API tests validate every answer against the document instead (test/support/openApiCheck.ts).
 import { z } from 'zod'
+import { GRID_NARRATIVE_SECTIONS } from '../domain/events.js'
 import { ROLES } from '../domain/roles.js'
 import { PROGRESS_STATUSES, RAGS } from '../domain/values/types.js'
 
@@ -92,7 +93,7 @@ const GridState = z.object({
   number: z.number().int(),
   title: z.string(),
   objectives: z.array(ObjectiveState),
-  narratives: z.array(z.object({ section: z.enum(['guidance', 'self_assessment', 'gap_analysis', 'key_priorities', 'other']), text: z.string() })),
+  narratives: z.array(z.object({ section: z.enum(GRID_NARRATIVE_SECTIONS), text: z.string() })),
   selfAssessment: z.array(z.object({ statement: z.string(), rag })),
   budget: z.array(BudgetLine).nullable().meta({ description: 'The latest recorded budget lines' }),
 }).meta({ id: 'Grid' })

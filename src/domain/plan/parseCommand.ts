@@ -3,7 +3,7 @@
 // the latest effective date).
 import type { AcceptRagProposal, PlanCommand, ProposeRag, RejectRagProposal, ReportProgress, SetRag } from '../commands.js'
 import { ValidationError } from '../errors.js'
-import type { BudgetLine, GridNarrativeSection } from '../events.js'
+import { GRID_NARRATIVE_SECTIONS, type BudgetLine, type GridNarrativeSection } from '../events.js'
 import { MAX_BUDGET_LINES, MAX_GRID_NUMBER, MAX_SHORT_TEXT } from '../limits.js'
 import { MAX_ID } from './parseMeetingCommand.js'
 import { defaultPlanTitle } from '../planTitle.js'
@@ -107,10 +107,8 @@ export function parsePlanCommand(command: PlanCommand, today: string): ParsedPla
   }
 }
 
-const NARRATIVE_SECTIONS: readonly GridNarrativeSection[] = ['guidance', 'self_assessment', 'gap_analysis', 'key_priorities', 'other']
-
 function narrativeSection(value: unknown): GridNarrativeSection {
-  if (!NARRATIVE_SECTIONS.includes(value as GridNarrativeSection)) throw ValidationError.field('section', `must be one of ${NARRATIVE_SECTIONS.join(', ')}`)
+  if (!(GRID_NARRATIVE_SECTIONS as readonly unknown[]).includes(value)) throw ValidationError.field('section', `must be one of ${GRID_NARRATIVE_SECTIONS.join(', ')}`)
   return value as GridNarrativeSection
 }
 

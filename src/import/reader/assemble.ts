@@ -1,6 +1,6 @@
 // Drafts → the ParsedPlan shape: texts trimmed and kept within the domain's limits, owners
 // split, RAG words read, self-assessment statements separated from narrative.
-import type { BudgetLine, GridNarrativeSection } from '../../domain/events.js'
+import { GRID_NARRATIVE_SECTIONS, type BudgetLine } from '../../domain/events.js'
 import { MAX_BUDGET_LINES, MAX_ITEM_NUMBER, MAX_OWNERS_PER_ACTION, MAX_SHORT_TEXT, MAX_TEXT } from '../../domain/limits.js'
 import { splitOwners } from '../../domain/values/owners.js'
 import type { Money, Rag } from '../../domain/values/types.js'
@@ -81,8 +81,7 @@ export function toGrid(g: GridDraft, warnings: ImportWarning[], onLine: (line: n
     if (existing) existing.texts.push(...texts)
     else g.narratives.set('self_assessment', { texts, line: first })
   }
-  const order: GridNarrativeSection[] = ['guidance', 'self_assessment', 'gap_analysis', 'key_priorities', 'other']
-  const narratives = order
+  const narratives = GRID_NARRATIVE_SECTIONS
     .filter(section => g.narratives.has(section))
     .map(section => {
       const n = g.narratives.get(section)!
