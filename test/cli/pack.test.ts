@@ -36,7 +36,7 @@ t.test('pack --plan --quarter writes the HTML pack; --pdf prints it', async t =>
   t.equal((await run('pack', '--plan', planId, '--quarter', '5')).code, 2, 'quarter 1 to 4')
   t.equal((await run('pack', '--quarter', '1')).code, 2, 'a plan is required')
   const unknown = await run('pack', '--plan', 'nope', '--quarter', '1')
-  t.equal(unknown.code, 2)
+  t.equal(unknown.code, 1, 'a refused command exits 1 (2 is for usage errors)')
   t.match(unknown.err, /plan nope does not exist/)
 
   process.env.CHROMIUM_PATH = '/nowhere/chromium'
