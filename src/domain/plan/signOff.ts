@@ -5,23 +5,15 @@
 import type { Principal } from '../actor.js'
 import type { SignOffReport } from '../commands.js'
 import { ValidationError } from '../errors.js'
-import type { PlanEvent } from '../events.js'
+import type { PlanEvent, ReportSignedOff } from '../events.js'
 import { MAX_SHORT_TEXT } from '../limits.js'
 import type { PlanDecisionState } from './decisionState.js'
 import { optionalText, parseFields, text } from './fields.js'
 import { requireEditor, requirePlan } from './guards.js'
 
-export interface ParsedSignOffReport {
+/** The command parsed: the event's fields but the plan's id. */
+export interface ParsedSignOffReport extends Omit<ReportSignedOff, 'planId'> {
   type: 'SignOffReport'
-  signoffId: string
-  quarter: 1 | 2 | 3 | 4
-  signedBy: string
-  note: string | null
-  asOf: string
-  reportVersion: number
-  contentHash: string
-  report: Record<string, unknown>
-  signedHead?: Record<string, unknown>
 }
 
 export function parseSignOffReport(command: SignOffReport): ParsedSignOffReport {

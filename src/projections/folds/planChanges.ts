@@ -3,8 +3,7 @@
 // its value before and after. A pure function of two plan states; applyPlanChanges is its
 // inverse direction (from-items + changes = to-items), which the property tests hold it to.
 import { isDeepStrictEqual } from 'node:util'
-import type { Due, Money, Rag } from '../../domain/values/types.js'
-import type { PlanState, ProgressState } from './planState.js'
+import type { ActionState, PlanState } from './planState.js'
 
 export interface GridItem {
   kind: 'grid'
@@ -22,17 +21,9 @@ export interface ObjectiveItem {
   outcomes: string[]
 }
 
-export interface ActionItem {
+export interface ActionItem extends Pick<ActionState, 'id' | 'number' | 'text' | 'due' | 'owners' | 'cost' | 'rag' | 'progress'> {
   kind: 'action'
-  id: string
   objectiveId: string
-  number: string | null
-  text: string
-  due: Due
-  owners: string[]
-  cost: Money
-  rag: Rag | null
-  progress: ProgressState | null
 }
 
 export type PlanItem = GridItem | ObjectiveItem | ActionItem
