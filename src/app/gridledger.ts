@@ -11,6 +11,7 @@ import { AppendQuota, DEFAULT_APPEND_QUOTA } from './appendQuota.js'
 import { CommandHandler } from './commandHandler.js'
 import { IdempotencyService } from './idempotency.js'
 import { ImportService } from './importService.js'
+import { Feed } from './feed/feed.js'
 import { PlanAccess } from './planAccess.js'
 import { MeetingQueries } from './meetingQueries.js'
 import { PlanQueries } from './planQueries.js'
@@ -33,6 +34,8 @@ export interface GridLedger {
   meetings: MeetingQueries
   /** Whether a principal may address a plan at all (checked before anything else about a request to it). */
   planAccess: PlanAccess
+  /** The live feed of history entries (GET /v1/feed). */
+  feed: Feed
   imports: ImportService
   /** Quarterly reports signed off, frozen in the plan's stream. */
   signOffs: SignOffService
@@ -107,6 +110,7 @@ export async function assembleGridLedger({ store, readModels }: Backend, options
     plans,
     meetings: new MeetingQueries(plans, clock),
     planAccess: new PlanAccess(store, readModels, projections),
+    feed: new Feed(store, readModels, projections),
     imports: new ImportService(store, commands, clock, options.importBudgetMs),
     signOffs: new SignOffService(plans, heads, clock),
     exports: new PlanExports(store, heads, clock),

@@ -24,6 +24,7 @@ import readRoutes from './routes/api/plans/reads.js'
 import reportingRoutes from './routes/api/plans/reporting.js'
 import structureRoutes from './routes/api/plans/structure.js'
 import tokenRoutes from './routes/api/tokens/index.js'
+import feedRoutes, { DEFAULT_FEED_OPTIONS, type FeedOptions } from './routes/api/feed/index.js'
 import auditRoutes from './routes/api/plans/audit.js'
 
 declare module 'fastify' {
@@ -45,6 +46,8 @@ export interface AppOptions {
   loadShedding?: LoadSheddingOptions
   /** Request metrics are recorded when given; GET /metrics is served here only with `token` (else on its own port, see server.ts). */
   metrics?: { metrics: Metrics; token?: string }
+  /** GET /v1/feed: heartbeat interval and how much one slow client may hold (defaults in routes/api/feed). */
+  feed?: Partial<FeedOptions>
 }
 
 export async function buildApp(ledger: GridLedger, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -116,6 +119,7 @@ export async function buildApp(ledger: GridLedger, options: AppOptions = {}): Pr
   await app.register(readRoutes, { ledger })
   await app.register(meetingRoutes, { ledger })
   await app.register(importRoutes, { ledger })
+  await app.register(feedRoutes, { ledger, options: { ...DEFAULT_FEED_OPTIONS, ...options.feed } })
   await app.register(auditRoutes, { ledger })
   return app
 }

@@ -85,6 +85,7 @@ const ROWS: Record<string, Row> = {
     request: async (f, h) => ({ url: `/v1/plans/${f.planId}/actions/${await cnwlProposal(f, h)}/rag-proposal/reject`, payload: { reason: 'Not yet' } }),
     expect: editorsOnly(200),
   },
+  'GET /v1/feed': { request: () => ({ url: '/v1/feed?live=false' }), expect: everyone },
   'POST /v1/imports': {
     request: () => ({
       url: '/v1/imports?dryRun=true',

@@ -13,6 +13,7 @@ const TAGS = [
   { name: 'reports', description: 'Quarterly progress reports (JSON, CSV, XLSX)' },
   { name: 'meetings', description: 'Contract monitoring meetings: agenda, decisions, minutes' },
   { name: 'audit', description: 'History, integrity and what changed' },
+  { name: 'feed', description: 'Live: every history entry you may see, as Server-Sent Events' },
   { name: 'imports', description: 'Plan documents (text or Word) into plans' },
   { name: 'tokens', description: 'Bearer tokens (admins)' },
   { name: 'ops', description: 'Liveness, readiness and metrics' },
