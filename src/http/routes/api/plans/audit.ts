@@ -90,6 +90,7 @@ export default async function auditRoutes(fastify: FastifyInstance, { ledger }: 
     config: { roles: AUDIT_READERS },
     schema: {
       tags: ['audit'],
+      operationId: 'getSignedHead',
       summary: "The plan's chain head, signed now with the server's Ed25519 key: keep it, and `gridledger verify --file … --key … --head …` proves later that history up to it was not rewritten",
       params: PlanParams,
       response: { 200: SignedHead, 404: Problem },
@@ -98,7 +99,7 @@ export default async function auditRoutes(fastify: FastifyInstance, { ledger }: 
 
   app.get('/v1/keys', {
     config: { auth: false },
-    schema: { tags: ['audit'], summary: "The public half of the server's signing key (no token needed: keep a copy apart from the exports it checks)", response: { 200: PublicKeys } },
+    schema: { tags: ['audit'], operationId: 'listSigningKeys', summary: "The public half of the server's signing key (no token needed: keep a copy apart from the exports it checks)", response: { 200: PublicKeys } },
   }, async () => {
     const { keyId, publicKeyPem } = ledger.heads.signer
     return { items: [{ keyId, algorithm: 'Ed25519' as const, publicKey: publicKeyPem }] }
