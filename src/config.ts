@@ -39,6 +39,8 @@ const Env = z.object({
   GRIDLEDGER_IMPORT_BUDGET_MS: z.coerce.number().int().min(100).default(20_000),
   /** The Ed25519 signing key's PEM file (made there at first start when missing); unset: beside the store. */
   GRIDLEDGER_SIGNING_KEY: z.string().min(1).optional(),
+  /** Import profiles stored on the server: NAME.json in this directory, chosen with POST /v1/imports?profile=NAME. */
+  GRIDLEDGER_IMPORT_PROFILES_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 

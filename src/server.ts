@@ -34,6 +34,7 @@ export async function serve(config: Config): Promise<{ close(): Promise<void>; p
     appendQuota: config.GRIDLEDGER_APPEND_QUOTA,
     signingKey: config.GRIDLEDGER_SIGNING_KEY,
     onSigningKeyCreated: path => logger.warn({ path }, 'no signing key: made a new Ed25519 key there (keep its public half, GET /v1/keys, apart from the server)'),
+    importProfilesDir: config.GRIDLEDGER_IMPORT_PROFILES_DIR,
     onProjectionError: err => logger.error({ err }, 'projection failed; retrying from its checkpoint'),
   })
   // The signing key is opened (or made) at start, not at the first sign-off: a bad key file stops the server here.

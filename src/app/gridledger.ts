@@ -10,6 +10,7 @@ import { systemClock, type Clock } from './clock.js'
 import { AppendQuota, DEFAULT_APPEND_QUOTA } from './appendQuota.js'
 import { CommandHandler } from './commandHandler.js'
 import { IdempotencyService } from './idempotency.js'
+import { ImportProfiles } from './importProfiles.js'
 import { ImportService } from './importService.js'
 import { Feed } from './feed/feed.js'
 import { PlanAccess } from './planAccess.js'
@@ -70,6 +71,8 @@ export interface OpenOptions {
   importBudgetMs?: number
   /** Events one token may append to one plan per UTC day (default DEFAULT_APPEND_QUOTA); 0 turns the quota off. */
   appendQuota?: number
+  /** Where import profiles are stored, NAME.json each (GRIDLEDGER_IMPORT_PROFILES_DIR). */
+  importProfilesDir?: string
 }
 
 export const PROJECTIONS: Projection[] = [planCatalogueProjection, tokensProjection]
@@ -111,7 +114,7 @@ export async function assembleGridLedger({ store, readModels }: Backend, options
     meetings: new MeetingQueries(plans, clock),
     planAccess: new PlanAccess(store, readModels, projections),
     feed: new Feed(store, readModels, projections),
-    imports: new ImportService(store, commands, clock, options.importBudgetMs),
+    imports: new ImportService(store, commands, clock, options.importBudgetMs, new ImportProfiles(options.importProfilesDir)),
     signOffs: new SignOffService(plans, heads, clock),
     exports: new PlanExports(store, heads, clock),
     heads,

@@ -13,12 +13,14 @@ import {
   IMPORT_WORKER_MEMORY,
   planCommands,
   TEXT_TASK,
+  type ImportProfile,
   type ImportWarning,
   type ParsedPlan,
   type ParseResult,
   type TextTaskInput,
 } from '../import/index.js'
-import { attachSources, DocxRefusedError, type DocxParseResult, type PlanSources } from '../import/docx/index.js'
+import { attachSources, DocxRefusedError, type DocxParseResult, type DocxTaskInput, type PlanSources } from '../import/docx/index.js'
+import { ImportProfiles } from './importProfiles.js'
 import { runTask, type TaskBudget } from './offThread/runTask.js'
 import { projectPlanState } from '../projections/folds/planState.js'
 import { withSuggestedRags, type PlanRead } from '../projections/folds/suggestedRags.js'
@@ -46,6 +48,10 @@ export interface ImportResult {
 export interface ImportOptions {
   dryRun?: boolean
   force?: boolean
+  /** A user's import profile (read from a file), added to the built-in one. */
+  profile?: ImportProfile
+  /** Or the name of a profile stored on the server (importProfiles.ts). */
+  profileName?: string
 }
 
 export class DuplicateImportError extends ConflictError {
@@ -82,13 +88,15 @@ export class ImportService {
     private readonly commands: CommandHandler,
     private readonly clock: Clock,
     budgetMs = DEFAULT_IMPORT_BUDGET_MS,
+    /** Profiles stored on the server, chosen by name. */
+    readonly profiles: ImportProfiles = new ImportProfiles(undefined),
   ) {
     this.budget = { timeoutMs: budgetMs, ...IMPORT_WORKER_MEMORY }
   }
 
   /** Imports a plan document's text, read in a worker thread within the import budget. */
   async import(text: string, principal: Principal, options: ImportOptions = {}): Promise<ImportResult> {
-    const parsed = await runTask<TextTaskInput, ParseResult>(TEXT_TASK, { text }, this.budget, 'the document', 'line')
+    const parsed = await runTask<TextTaskInput, ParseResult>(TEXT_TASK, { text, profile: await this.profileOf(options) }, this.budget, 'the document', 'line')
     const warnings = parsed.warnings.map(formatWarning)
     if (!parsed.ok) {
       throw new ValidationError([{ path: 'body', message: parsed.reason }, ...parsed.warnings.map(w => ({ path: w.source ?? `line ${w.line}`, message: w.message }))])
@@ -102,12 +110,16 @@ export class ImportService {
    * table, row and cell (or paragraph) of each value.
    */
   async importDocx(bytes: Uint8Array, principal: Principal, options: ImportOptions = {}): Promise<ImportResult> {
-    const parsed = await runTask<Uint8Array, DocxParseResult>(DOCX_TASK, bytes, this.budget, 'the Word document', 'paragraph or table row')
+    const parsed = await runTask<DocxTaskInput, DocxParseResult>(DOCX_TASK, { bytes, profile: await this.profileOf(options) }, this.budget, 'the Word document', 'paragraph or table row')
     if (!parsed.ok) {
       if (parsed.status === 413) throw new DocxRefusedError(413, parsed.reason)
       throw new ValidationError([{ path: 'body', message: parsed.reason }, ...parsed.warnings.map(w => ({ path: 'body', message: w }))])
     }
     return this.record(parsed.plan, parsed.warnings, sha256Hex(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)), principal, options, parsed.sources)
+  }
+
+  private async profileOf(options: ImportOptions): Promise<ImportProfile | undefined> {
+    return options.profile ?? (options.profileName === undefined ? undefined : await this.profiles.load(options.profileName))
   }
 
   private async record(

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util'
 import cliProgress from 'cli-progress'
 import type { Principal, Role } from '../domain/actor.js'
 import { openGridLedger, rebuildReadModelsAt } from '../app/gridledger.js'
+import { profileFromJson } from '../app/importProfiles.js'
 import { ROLES } from '../domain/roles.js'
 import { DomainError } from '../domain/errors.js'
 import { backupCommand, BACKUP_USAGE } from './backup.js'
@@ -20,7 +21,7 @@ const CLI_PRINCIPAL: Principal = { tokenId: null, role: 'admin', label: 'cli', o
 const USAGE = `gridledger <command>
 
   serve                                   serve the API (PORT, HOST, GRIDLEDGER_STORE, …)
-  import <file> [--dry-run] [--json] [--force]
+  import <file> [--dry-run] [--json] [--force] [--profile P]
                                           import a plan document (its text, or FILE.docx)
   token create --role R [--owner LABEL]… [--partnership NAME]… [--label TEXT]
                                           mint a bearer token (printed once)
@@ -58,16 +59,19 @@ async function dispatch(argv: string[], out: Out, err: Out): Promise<number> {
       return -1 // keep running
     }
     case 'import': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' }, force: { type: 'boolean' } } })
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' }, force: { type: 'boolean' }, profile: { type: 'string' } } })
       if (positionals.length !== 1) return usage(err, 'import takes one file')
+      // --profile: a profile's JSON file, or the name of one stored in GRIDLEDGER_IMPORT_PROFILES_DIR.
+      const profileText = values.profile === undefined ? null : await readFile(values.profile, 'utf8').catch(() => null)
       const bytes = await readFile(positionals[0])
       // A Word document is the zip itself; anything else is the plan's text.
       const word = /\.docx$/i.test(positionals[0]) || looksLikeZip(bytes)
       // A dry run reads only, so it may not create a store.
-      const ledger = await openGridLedger({ store: config.GRIDLEDGER_STORE, createStore: !values['dry-run'], onStoreCreated: location => err(`no store at ${location}: created a new, empty one`), importBudgetMs: config.GRIDLEDGER_IMPORT_BUDGET_MS })
+      const ledger = await openGridLedger({ store: config.GRIDLEDGER_STORE, createStore: !values['dry-run'], onStoreCreated: location => err(`no store at ${location}: created a new, empty one`), importBudgetMs: config.GRIDLEDGER_IMPORT_BUDGET_MS, importProfilesDir: config.GRIDLEDGER_IMPORT_PROFILES_DIR })
       try {
         if (process.stderr.isTTY && !values.json) err(`importing ${positionals[0]} (${bytes.length} bytes${word ? ', a Word document' : ''})…`)
-        const options = { dryRun: values['dry-run'], force: values.force }
+        const profile = profileText === null ? {} : { profile: profileFromJson(profileText, values.profile!) }
+        const options = { dryRun: values['dry-run'], force: values.force, ...profile, ...(profileText === null && values.profile !== undefined ? { profileName: values.profile } : {}) }
         const result = word ? await ledger.imports.importDocx(bytes, CLI_PRINCIPAL, options) : await ledger.imports.import(bytes.toString('utf8'), CLI_PRINCIPAL, options)
         if (values.json) out(JSON.stringify(result, null, 2))
         else {

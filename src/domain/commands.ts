@@ -3,7 +3,7 @@
 import type { BudgetLine, GridNarrativeSection, SourceRef } from './events.js'
 import type { Rag, ProgressStatus } from './values/types.js'
 
-export interface CreatePlan { type: 'CreatePlan'; planId: string; partnership: string; year: string; title?: string; source?: { document: string; sha256: string } }
+export interface CreatePlan { type: 'CreatePlan'; planId: string; partnership: string; year: string; title?: string; source?: { document: string; sha256: string }; /** When the plan document says it was published (YYYY-MM-DD). */ published?: string }
 export interface AddGrid { type: 'AddGrid'; gridId: string; number: number; title: string; source?: SourceRef }
 export interface RecordGridNarrative { type: 'RecordGridNarrative'; gridId: string; section: GridNarrativeSection; text: string; source?: SourceRef }
 export interface RateSelfAssessment { type: 'RateSelfAssessment'; gridId: string; statement: string; rag: string; source?: SourceRef }

@@ -28,6 +28,8 @@ export interface PlanCreated extends PlanScoped {
   year: string
   title: string
   source?: { document: string; sha256: string }
+  /** When the plan document says it was published (YYYY-MM-DD); absent when it does not say. */
+  published?: string
 }
 export interface GridAdded extends GridScoped {
   number: number

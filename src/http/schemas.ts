@@ -45,6 +45,7 @@ export const CreatePlan = z.strictObject({
   partnership: text(MAX_SHORT_TEXT),
   year: z.string().regex(/^\d{4}\/\d{2}$/, 'must be a financial year as YYYY/YY, e.g. "2008/09"'),
   title: optionalText(MAX_SHORT_TEXT).optional(),
+  published: calendarDate.optional(),
 })
 export const PlanSummary = z.object({ id: z.string(), partnership: z.string(), year: z.string(), title: z.string(), version: z.number().int() }).meta({ id: 'PlanSummary' })
 export const PlanList = z.object({ items: z.array(PlanSummary) }).meta({ id: 'PlanList' })
@@ -86,7 +87,11 @@ export const HistoryQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
   format: z.enum(['json', 'csv']).optional(),
 })
-export const ImportQuery = z.strictObject({ dryRun: z.enum(['true', 'false']).optional(), force: z.enum(['true', 'false']).optional() })
+export const ImportQuery = z.strictObject({
+  dryRun: z.enum(['true', 'false']).optional(),
+  force: z.enum(['true', 'false']).optional(),
+  profile: z.string().min(1).max(64).optional().meta({ description: 'an import profile stored on the server (GRIDLEDGER_IMPORT_PROFILES_DIR/NAME.json)' }),
+})
 
 export const Integrity = z.object({
   ok: z.boolean(),

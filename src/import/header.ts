@@ -1,17 +1,55 @@
-// The document header: which partnership, which plan year, what the plan calls itself.
+// The document header: which partnership, which plan year, what the plan calls itself, when it
+// was published. Lines a person reads as label and value ("Partnership name: Croydon", "Date
+// published: 1 October 2007", "Title: …", or a two-cell row) are read through the profile's
+// labels, loosely (any of its words, any separator), and win over what is guessed from the lines.
 import { looksLikePartnership, looksLikePlanTitle, matchGridHeading, yearsIn, FY_TOKEN, normaliseYear } from './gridStructure.js'
-import type { DocLine } from './tables.js'
+import { DEFAULT_RULES, type HeaderField, type ImportRules } from './profile.js'
+import { parsePublishedDate } from './publishedDate.js'
+import { rowTexts, type DocLine } from './tables.js'
 import type { ImportWarning } from './types.js'
 
 export interface PlanHeader {
   partnership: string | null
   year: string | null
   title: string | null
+  /** YYYY-MM-DD, from a labelled publication date. */
+  published: string | null
   /** Lines used for partnership and title: not reported as skipped. */
   used: Set<number>
 }
 
 const HEADER_SCAN_LINES = 80
+
+/** "Label: value", "Label – value", "Label = value", "Label .... value", "Label | value": a short label of words, then its value. */
+const LABEL_LINE = /^(\p{L}[\p{L}\s&'’/()]{0,58}?)\s*(?::|=|\|\s|\s[-–—]\s|[–—]|\.{2,}|\s{3,})\s*(\S.{0,300})$/u
+
+interface Labelled {
+  line: DocLine
+  field: HeaderField
+  value: string
+  phrase: string
+}
+
+/** A header line read as label and value, when its label is one the profile knows. */
+function labelledLine(l: DocLine, rules: ImportRules): Labelled | null {
+  let label: string
+  let value: string
+  if (l.kind === 'row') {
+    const texts = rowTexts(l).filter(Boolean)
+    if (texts.length !== 2 || texts[0].length > 60) return null
+    label = texts[0].replace(/[\s:=.\-–—]+$/, '')
+    value = texts[1]
+  } else if (l.kind === 'text') {
+    const m = LABEL_LINE.exec(l.text)
+    if (!m) return null
+    label = m[1]
+    value = m[2]
+  } else return null
+  const found = rules.headerLabel(label)
+  value = value.trim().replace(/[\s.:,;]+$/, '')
+  if (!found || !value) return null
+  return { line: l, field: found.field, value, phrase: found.phrase }
+}
 
 function countYears(lines: DocLine[]): Map<string, number> {
   const counts = new Map<string, number>()
@@ -38,10 +76,21 @@ function countYears(lines: DocLine[]): Map<string, number> {
  * header names several years (a template's title left above the real one), the year the whole
  * document mentions most often wins, with a warning.
  */
-export function readPlanHeader(lines: DocLine[], firstGridIndex: number, warnings: ImportWarning[]): PlanHeader {
+export function readPlanHeader(lines: DocLine[], firstGridIndex: number, warnings: ImportWarning[], rules: ImportRules = DEFAULT_RULES): PlanHeader {
   const used = new Set<number>()
   const end = Math.min(firstGridIndex < 0 ? lines.length : firstGridIndex, HEADER_SCAN_LINES)
-  const region = lines.slice(0, end).filter(l => l.kind === 'text')
+  const labels = new Map<HeaderField, Labelled>()
+  for (const l of lines.slice(0, end)) {
+    const found = labelledLine(l, rules)
+    if (!found || labels.has(found.field)) continue
+    if (found.field === 'published' && !parsePublishedDate(found.value)) {
+      warnings.push({ line: l.line, message: `"${found.value}" under the label "${found.phrase}" is not a date such as "1 October 2007"; the publication date is not recorded` })
+      continue
+    }
+    labels.set(found.field, found)
+    used.add(l.line)
+  }
+  const region = lines.slice(0, end).filter(l => l.kind === 'text' && !used.has(l.line))
 
   const candidates: Array<{ line: DocLine; year: string }> = []
   for (const l of region) {
@@ -51,7 +100,7 @@ export function readPlanHeader(lines: DocLine[], firstGridIndex: number, warning
   if (candidates.length === 0) {
     // Some extractions put a cover page first: look further down for a plan title line.
     for (const l of lines.slice(0, 400)) {
-      if (l.kind === 'text' && looksLikePlanTitle(l.text) && !matchGridHeading(l.text)) {
+      if (l.kind === 'text' && looksLikePlanTitle(l.text) && !matchGridHeading(l.text, rules)) {
         candidates.push({ line: l, year: yearsIn(l.text)[0] })
         break
       }
@@ -75,14 +124,21 @@ export function readPlanHeader(lines: DocLine[], firstGridIndex: number, warning
     })
   }
   if (titleLine) used.add(titleLine.line)
+  if (!year) {
+    // A labelled title may be the only line naming the year.
+    const fromLabel = labels.get('title')?.value
+    year = fromLabel ? (yearsIn(fromLabel)[0] ?? null) : null
+  }
 
   let partnership: string | null = null
-  const named = region.find(l => looksLikePartnership(l.text))
-  if (named) {
+  const named = region.find(l => looksLikePartnership(l.text, rules))
+  const labelledPartnership = labels.get('partnership')
+  if (labelledPartnership) partnership = labelledPartnership.value
+  else if (named) {
     partnership = named.text.replace(/[\s.:,;]+$/, '')
     used.add(named.line)
   } else {
-    const fallback = region.find(l => yearsIn(l.text).length === 0 && l.text.length <= 100 && !matchGridHeading(l.text))
+    const fallback = region.find(l => yearsIn(l.text).length === 0 && l.text.length <= 100 && !matchGridHeading(l.text, rules))
     if (fallback) {
       partnership = fallback.text
       used.add(fallback.line)
@@ -90,5 +146,12 @@ export function readPlanHeader(lines: DocLine[], firstGridIndex: number, warning
     }
   }
 
-  return { partnership, year, title: titleLine ? titleLine.text : null, used }
+  const published = labels.get('published')
+  return {
+    partnership,
+    year,
+    title: labels.get('title')?.value ?? (titleLine ? titleLine.text : null),
+    published: published ? parsePublishedDate(published.value) : null,
+    used,
+  }
 }

@@ -5,6 +5,7 @@ export { planCommands, importEffectiveDates, type PlanCommandOptions } from './p
 export { MAX_DOCUMENT_BYTES } from './limits.js'
 export { DEFAULT_IMPORT_BUDGET_MS, DOCX_TASK, IMPORT_WORKER_MEMORY, TEXT_TASK } from './offThread.js'
 export type { TextTaskInput } from './textTask.js'
+export { parseProfile, type ImportProfile } from './profile.js'
 export type {
   ImportWarning,
   ParsedAction,

@@ -6,6 +6,7 @@
 import { defaultPlanTitle } from '../domain/planTitle.js'
 import { matchGridHeading, type GridHeading } from './gridStructure.js'
 import { readPlanHeader } from './header.js'
+import { compileRules, DEFAULT_RULES } from './profile.js'
 import { refuseInput } from './limits.js'
 import { capWarnings, limit, MAX_SHORT, toGrid } from './reader/assemble.js'
 import { PlanReader } from './reader/planReader.js'
@@ -25,7 +26,8 @@ export function parsePlanDocument(text: string, options: ParseOptions = {}): Par
 
   // Fast refusal: no line can be a grid heading if the words never occur. (One linear scan;
   // saves cleaning every line of a large text that is not a plan.)
-  if (!/(?:grid|section)\s+(?:\d|[a-z])/i.test(text)) {
+  // (A profile with its own grid words has headings this scan does not know.)
+  if (!options.profile?.headings?.grid?.length && !/(?:grid|section)\s+(?:\d|[a-z])/i.test(text)) {
     const yearNamed = /\b(?:19|20)\d{2}\s?[/\-–]\s?\d{1,4}\b/.test(text)
     return {
       ok: false,
@@ -53,6 +55,7 @@ export function parsePlanLines(lines: SourceLine[], options: ParseOptions = {}):
 
 function parseDocLines(lines: DocLine[], options: ParseOptions): ParseResult {
   const warnings: ImportWarning[] = []
+  const rules = options.profile ? compileRules(options.profile) : DEFAULT_RULES
   // Grid headings first: the header is what comes before them, and a document that starts
   // part-way through a grid is recognised from the first heading's number.
   let firstGridIndex = -1
@@ -61,7 +64,7 @@ function parseDocLines(lines: DocLine[], options: ParseOptions): ParseResult {
   lines.forEach((l, i) => {
     const t = l.kind === 'text' ? l.text : l.kind === 'row' ? (rowTexts(l).filter(Boolean).length === 1 ? l.text : '') : ''
     if (!t) return
-    const h = matchGridHeading(t)
+    const h = matchGridHeading(t, rules)
     if (!h) return
     headingNumbers.add(h.number)
     if (firstGridIndex < 0) {
@@ -70,7 +73,7 @@ function parseDocLines(lines: DocLine[], options: ParseOptions): ParseResult {
     }
   })
 
-  const header = readPlanHeader(lines, firstGridIndex, warnings)
+  const header = readPlanHeader(lines, firstGridIndex, warnings, rules)
   const problems: string[] = []
   if (firstGridIndex < 0) problems.push(NO_GRID)
   if (!header.year) problems.push(NO_YEAR)
@@ -86,7 +89,7 @@ function parseDocLines(lines: DocLine[], options: ParseOptions): ParseResult {
   }
 
   const onLine = options.onLine ?? (() => {})
-  const drafts = new PlanReader(header, year, firstHeading, headingNumbers, warnings).read(lines, onLine)
+  const drafts = new PlanReader(header, year, firstHeading, headingNumbers, warnings, rules).read(lines, onLine)
   const grids = drafts.map(g => toGrid(g, warnings, onLine)).sort((a, b) => a.number - b.number)
   if (grids.length === 0) {
     return { ok: false, reason: 'not a plan document: no planning grid could be read', warnings: capWarnings(warnings) }
@@ -95,6 +98,7 @@ function parseDocLines(lines: DocLine[], options: ParseOptions): ParseResult {
     partnership: limit(partnership, MAX_SHORT, 'partnership', 1, warnings),
     year,
     title: limit(header.title ?? defaultPlanTitle(year), MAX_SHORT, 'plan title', 1, warnings),
+    ...(header.published ? { published: header.published } : {}),
     grids,
   }
   return { ok: true, plan, warnings: capWarnings(warnings) }

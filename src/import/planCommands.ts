@@ -47,6 +47,7 @@ export function planCommands(plan: ParsedPlan, options: PlanCommandOptions): Pla
     year: plan.year,
     title: plan.title,
     source: { document: options.documentName ?? 'upload', sha256: document },
+    ...(plan.published ? { published: plan.published } : {}),
   }
   commands.push(create)
 

@@ -78,10 +78,31 @@ export interface ImportRules {
   columnOf(cell: string): { role: KnownColumn; phrase: string } | null
   /** The partnership ending a line's words close with ("action team"), or null. */
   partnershipEnding(words: string[]): string | null
-  /** "Partnership name: Croydon" → "Croydon"; null when the line has no such label. */
-  partnershipLabel(text: string): string | null
+  /** What a header label names ("Partnership name" → partnership), and the profile phrase that said so; null for other labels. */
+  headerLabel(label: string): { field: HeaderField; phrase: string } | null
   /** What kind of non-action table a header row names, and the phrase that said so. */
   tableKindOf(cells: string[]): { kind: 'budget' | 'selfAssessment' | 'contacts' | 'skip'; phrase: string } | null
+}
+
+export type HeaderField = 'partnership' | 'published' | 'title'
+
+/** Words a label may hold besides its phrase's: "Name of the partnership" is "partnership" for a label. */
+const LABEL_FILLER = new Set(['of', 'the', 'a', 'an', 'on', 'for', 'this', 'our', 'name', 'date'])
+
+/**
+ * Loose label matching: every word of the phrase is among the label's words (in any order, a
+ * word matching its start), and the label's other words are few or filler. "Partnership name",
+ * "Name of the partnership", "PARTNERSHIP" all match "partnership"; "Partnership board members" does not.
+ */
+function labelMatches(labelWords: string[], phraseWords: string[]): boolean {
+  if (phraseWords.length === 0) return false
+  const rest = [...labelWords]
+  for (const p of phraseWords) {
+    const i = rest.findIndex(w => wordMatches(w, p))
+    if (i < 0) return false
+    rest.splice(i, 1)
+  }
+  return rest.filter(w => !LABEL_FILLER.has(w)).length === 0
 }
 
 function merge(base: ImportProfile, extra: ImportProfile | undefined): ImportProfile {
@@ -98,6 +119,7 @@ function merge(base: ImportProfile, extra: ImportProfile | undefined): ImportPro
     },
     columns,
     partnership: { endings: cat(base.partnership?.endings, extra.partnership?.endings), labels: cat(base.partnership?.labels, extra.partnership?.labels) },
+    header: { published: cat(base.header?.published, extra.header?.published), title: cat(base.header?.title, extra.header?.title) },
     tables: {
       budget: cat(base.tables?.budget, extra.tables?.budget),
       selfAssessment: cat(base.tables?.selfAssessment, extra.tables?.selfAssessment),
@@ -112,8 +134,11 @@ export function compileRules(extra?: ImportProfile): ImportRules {
   const profile = merge(DEFAULT_PROFILE, extra)
   const columns = COLUMN_ROLES.map(role => ({ role, phrases: (profile.columns?.[role] ?? []).map(phrase) }))
   const endings = (profile.partnership?.endings ?? []).map(e => phrase(`${e}$`))
-  const labels = alternation(profile.partnership?.labels ?? [])
-  const labelRe = labels ? new RegExp(`^(?:${labels})\\s*[:\\-–—]\\s*(.{1,100})$`, 'i') : null
+  const headerLabels = ([
+    ['partnership', profile.partnership?.labels],
+    ['title', profile.header?.title],
+    ['published', profile.header?.published],
+  ] as const).flatMap(([field, words]) => (words ?? []).map(w => ({ field, phrase: w, words: normaliseWords(w) })))
   const tables = (['skip', 'contacts', 'selfAssessment', 'budget'] as const).map(kind => ({ kind, phrases: (profile.tables?.[kind] ?? []).map(phrase) }))
   return {
     profile,
@@ -133,9 +158,13 @@ export function compileRules(extra?: ImportProfile): ImportRules {
     partnershipEnding(words) {
       return findPhrase(words, endings)?.source.replace(/\$$/, '') ?? null
     },
-    partnershipLabel(text) {
-      const m = labelRe?.exec(text.trim())
-      return m ? m[1].trim().replace(/[\s.:,;]+$/, '') || null : null
+    headerLabel(label) {
+      const words = normaliseWords(label)
+      if (words.length === 0 || words.length > 6) return null
+      // Exact phrases first ("date published" before "published"), then loose matches.
+      const key = words.join(' ')
+      const found = headerLabels.find(l => l.words.join(' ') === key) ?? headerLabels.find(l => labelMatches(words, l.words))
+      return found ? { field: found.field, phrase: found.phrase } : null
     },
     tableKindOf(cells) {
       for (const { kind, phrases } of tables) {

@@ -2,6 +2,7 @@
 // words kept as written. Dates, pence and owner labels are derived later by the domain's value
 // objects (Due, Money, Owners) when the commands are decided.
 import type { BudgetLine, GridNarrativeSection } from '../domain/events.js'
+import type { ImportProfile } from './profiles/schema.js'
 import type { Rag } from '../domain/values/types.js'
 
 /** Something the importer skipped, guessed or found ambiguous, at a 1-based source line. */
@@ -70,12 +71,16 @@ export interface ParsedPlan {
   /** Normalised to "YYYY/YY". */
   year: string
   title: string
+  /** YYYY-MM-DD, when the header says when the plan was published. */
+  published?: string
   grids: ParsedGrid[]
 }
 
 export interface ParseOptions {
   /** Told the source line the reader has reached, as it goes: a caller that stops a slow parse can say where it was. */
   onLine?: (line: number) => void
+  /** A user's import profile: its words are added to the built-in profile's. */
+  profile?: ImportProfile
 }
 
 /** How a worker task says how far it has got (the off-thread runner's TaskProgress, by shape). */

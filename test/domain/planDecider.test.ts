@@ -30,6 +30,11 @@ t.test('CreatePlan', async t => {
   given(t, []).when({ type: 'CreatePlan', planId: P, partnership: 'Slough DAAT', year: '2009/10', title: 'Part 3' }).then([
     { type: 'PlanCreated', data: { planId: P, partnership: 'Slough DAAT', year: '2009/10', title: 'Part 3' } },
   ])
+  given(t, []).when({ type: 'CreatePlan', planId: P, partnership: 'Croydon', year: '2007/08', published: '2007-10-01' }).then([
+    { type: 'PlanCreated', data: { planId: P, partnership: 'Croydon', year: '2007/08', title: 'Adult drug treatment plan 2007/08', published: '2007-10-01' } },
+  ], 'the publication date is kept')
+  given(t, []).when({ type: 'CreatePlan', planId: P, partnership: 'X', year: '2008/09', published: '2007-02-30' }).thenThrows(ValidationError, { errors: [{ path: 'published' }] }, 'not a real date')
+  given(t, []).when({ type: 'CreatePlan', planId: P, partnership: 'X', year: '2008/09', published: '1 October 2007' }).thenThrows(ValidationError, { errors: [{ path: 'published' }] }, 'not ISO')
   given(t, [created]).when({ type: 'CreatePlan', planId: P, partnership: 'X', year: '2008/09' }).thenThrows(ConflictError, /already exists/)
   given(t, []).when({ type: 'CreatePlan', planId: P, partnership: 'X', year: '2008/10' }).thenThrows(ValidationError, { errors: [{ path: 'year' }] })
   given(t, []).when({ type: 'CreatePlan', planId: P, partnership: 'X', year: '08/09' }).thenThrows(ValidationError, { errors: [{ path: 'year' }] })

@@ -16,10 +16,10 @@ import type {
 
 export function createPlan(command: ParsedCreatePlan, state: PlanDecisionState, actor: Principal): PlanEvent[] {
   requireEditor(actor, 'create plans')
-  const { planId, partnership, year, title, source } = command
+  const { planId, partnership, year, title, source, published } = command
   requirePartnershipInScope(actor, partnership)
   if (state.planId) throw new ConflictError(`plan ${state.planId} already exists`)
-  return [{ type: 'PlanCreated', data: { planId, partnership, year: year.label, title, ...(source ? { source } : {}) } }]
+  return [{ type: 'PlanCreated', data: { planId, partnership, year: year.label, title, ...(source ? { source } : {}), ...(published ? { published } : {}) } }]
 }
 
 export function addGrid(command: ParsedAddGrid, state: PlanDecisionState, actor: Principal): PlanEvent[] {

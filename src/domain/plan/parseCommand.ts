@@ -7,6 +7,7 @@ import { GRID_NARRATIVE_SECTIONS, type BudgetLine, type GridNarrativeSection } f
 import { MAX_BUDGET_LINES, MAX_GRID_NUMBER, MAX_SHORT_TEXT } from '../limits.js'
 import { MAX_ID } from './parseMeetingCommand.js'
 import { defaultPlanTitle } from '../planTitle.js'
+import { requireCalendarDate } from '../values/calendarDate.js'
 import { parseFinancialYear } from '../values/financialYear.js'
 import { parseMoney } from '../values/money.js'
 import { normaliseOwners } from '../values/owners.js'
@@ -22,10 +23,12 @@ export function parsePlanCommand(command: PlanCommand, today: string): ParsedPla
         partnership: () => text(command.partnership, 'partnership', { max: MAX_SHORT_TEXT }),
         year: () => parseFinancialYear(command.year),
         title: () => optionalText(command.title, 'title', MAX_SHORT_TEXT),
+        published: () => publishedDate(command.published),
       })
       return {
         type: 'CreatePlan', planId: command.planId, partnership: f.partnership, year: f.year,
         title: f.title ?? defaultPlanTitle(f.year.label), ...(command.source ? { source: documentSource(command.source) } : {}),
+        ...(f.published ? { published: f.published } : {}),
       }
     }
     case 'AddGrid': {
@@ -113,6 +116,13 @@ function narrativeSection(value: unknown): GridNarrativeSection {
 }
 
 /** The imported document's name and hash, the name within the short-text limit. */
+/** A plan's publication date: a real calendar date, or absent. */
+function publishedDate(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'string') throw ValidationError.field('published', 'must be a date as YYYY-MM-DD')
+  return requireCalendarDate(value, 'published')
+}
+
 function documentSource(source: { document: string; sha256: string }): { document: string; sha256: string } {
   return { document: text(source.document, 'source.document', { max: MAX_SHORT_TEXT }), sha256: text(source.sha256, 'source.sha256', { max: 64 }) }
 }

@@ -10,7 +10,7 @@ interface Sourced {
   source?: SourceRef
 }
 
-export interface ParsedCreatePlan { type: 'CreatePlan'; planId: string; partnership: string; year: FinancialYear; title: string; source?: { document: string; sha256: string } }
+export interface ParsedCreatePlan { type: 'CreatePlan'; planId: string; partnership: string; year: FinancialYear; title: string; source?: { document: string; sha256: string }; published?: string }
 export interface ParsedAddGrid extends Sourced { type: 'AddGrid'; gridId: string; number: number; title: string }
 export interface ParsedRecordGridNarrative extends Sourced { type: 'RecordGridNarrative'; gridId: string; section: GridNarrativeSection; text: string }
 export interface ParsedRateSelfAssessment extends Sourced { type: 'RateSelfAssessment'; gridId: string; statement: string; rag: Rag }

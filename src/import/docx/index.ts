@@ -3,6 +3,7 @@
 // thread; the reader itself (parseDocx: mammoth, yauzl) is not loaded here: it runs in the worker.
 export { DOCX_MEDIA_TYPE, looksLikeZip } from './mediaType.js'
 export type { DocxParseResult } from './parseDocx.js'
+export type { DocxTaskInput } from './task.js'
 export { MAX_DOCX_BYTES } from './limits.js'
 export { DocxRefusedError } from './refusal.js'
 export { attachSources, type DocxLocation, type PlanSources, type ActionSources } from './sources.js'

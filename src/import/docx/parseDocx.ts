@@ -4,6 +4,7 @@
 // (parsePlanLines), and each warning and value given its place in the document (table, row,
 // cell, or paragraph).
 import { parsePlanLines, MAX_DOCUMENT_BYTES, type ParsedPlan, type ParseProgress } from '../index.js'
+import type { ImportProfile } from '../profiles/schema.js'
 import { looksLikeZip } from './mediaType.js'
 import { readWordDocument } from './readWordDocument.js'
 import { DocxRefusedError, malformed, tooLarge, type RefusalStatus } from './refusal.js'
@@ -54,7 +55,7 @@ function refuseTooManyElements(parts: Map<string, Buffer>): void {
   }
 }
 
-async function read(bytes: Buffer, progress?: ParseProgress): Promise<DocxParseResult> {
+async function read(bytes: Buffer, progress?: ParseProgress, profile?: ImportProfile): Promise<DocxParseResult> {
   if (bytes.length === 0) throw malformed('the document is empty')
   if (bytes.length > MAX_DOCX_BYTES) throw tooLarge(`the Word document is larger than ${MAX_DOCX_BYTES / (1024 * 1024)} MiB; refused unread`)
   if (!looksLikeZip(bytes)) throw malformed('not a Word document: a .docx is a zip archive, and this file does not start like one')
@@ -69,7 +70,7 @@ async function read(bytes: Buffer, progress?: ParseProgress): Promise<DocxParseR
   }
   const map = new SourceMap(rendered.sources)
   progress?.total(rendered.lines.length)
-  const parsed = parsePlanLines(rendered.lines, { onLine: line => progress?.reach(line) })
+  const parsed = parsePlanLines(rendered.lines, { onLine: line => progress?.reach(line), profile })
   const warnings = parsed.warnings.map(w => `${map.describe(w)}: ${w.message}`)
   if (!parsed.ok) return { ok: false, status: 400, reason: parsed.reason, warnings }
   return { ok: true, plan: parsed.plan, warnings, sources: map.plan(parsed.plan) }
@@ -79,9 +80,9 @@ async function read(bytes: Buffer, progress?: ParseProgress): Promise<DocxParseR
  * Reads a .docx; never throws: a refusal says why, with its HTTP status. `progress` is told how
  * many paragraphs and table rows the document lays out to, and which one the parser has reached.
  */
-export async function parseDocx(bytes: Buffer, progress?: ParseProgress): Promise<DocxParseResult> {
+export async function parseDocx(bytes: Buffer, progress?: ParseProgress, profile?: ImportProfile): Promise<DocxParseResult> {
   try {
-    return await read(bytes, progress)
+    return await read(bytes, progress, profile)
   } catch (error) {
     if (error instanceof DocxRefusedError) return { ok: false, status: error.statusCode, reason: error.reason, warnings: [] }
     // Whatever else a hostile document provokes is still the document's fault, not the server's.

@@ -34,6 +34,11 @@ export const DEFAULT_PROFILE: ImportProfile = {
     // Labels before the name: "Partnership name: Croydon".
     labels: ['partnership name', 'partnership', 'name of partnership', 'daat', 'dat'],
   },
+  // Labels of the header's other "Label: value" lines: "Date published: 1 October 2007", "Title: …".
+  header: {
+    published: ['date published', 'published', 'publication date', 'date of publication', 'date of issue', 'issue date', 'issued'],
+    title: ['title', 'plan title', 'document title', 'plan name', 'name of plan'],
+  },
   // Header words of tables that hold no actions: read as what they are where the reader knows
   // them (budgets, progress reports), otherwise left out with a warning.
   tables: {

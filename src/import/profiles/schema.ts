@@ -1,5 +1,5 @@
 // What an import profile may hold: a small JSON document of words (heading words, column
-// synonyms, partnership endings and labels, words of tables that hold no actions).
+// synonyms, partnership endings and labels, header labels, words of tables that hold no actions).
 import { z } from 'zod'
 
 const Words = z.array(z.string().min(1).max(80)).max(200)
@@ -13,6 +13,8 @@ export const ImportProfileSchema = z
     headings: z.object({ grid: Words.optional(), objective: Words.optional(), objectiveUnnumbered: Words.optional() }).strict().optional(),
     columns: z.object(Object.fromEntries(COLUMN_ROLES.map(r => [r, Words.optional()])) as Record<KnownColumn, z.ZodOptional<typeof Words>>).strict().optional(),
     partnership: z.object({ endings: Words.optional(), labels: Words.optional() }).strict().optional(),
+    // Labels of a header's "Label: value" lines other than the partnership's.
+    header: z.object({ published: Words.optional(), title: Words.optional() }).strict().optional(),
     tables: z.object({ budget: Words.optional(), selfAssessment: Words.optional(), contacts: Words.optional(), skip: Words.optional() }).strict().optional(),
   })
   .strict()

@@ -6,6 +6,7 @@ import type { PlanHeader } from '../header.js'
 import { joinWrapped } from '../normaliseText.js'
 import { isSeparatorRow, recogniseHeader, rowTexts, type ColumnRole, type DocLine } from '../tables.js'
 import type { ImportWarning } from '../types.js'
+import { DEFAULT_RULES, type ImportRules } from '../profile.js'
 import { actionRow, appendTo, budgetRow, startTable } from './actionTable.js'
 import { short, startsLower, startsWithPunctuation, type GridDraft } from './drafts.js'
 import { PlanBuilder } from './planBuilder.js'
@@ -25,6 +26,8 @@ export class PlanReader {
     firstHeading: GridHeading | null,
     headingNumbers: Set<number>,
     warnings: ImportWarning[],
+    /** The built-in profile with the user's words, if any. */
+    private readonly rules: ImportRules = DEFAULT_RULES,
   ) {
     this.b = new PlanBuilder(header, planYear, firstHeading, headingNumbers, warnings)
   }
@@ -53,12 +56,12 @@ export class PlanReader {
 
   private isPageHeader(text: string): boolean {
     if (text === this.header.title || text === this.header.partnership) return true
-    if (looksLikePartnership(text)) return true
+    if (looksLikePartnership(text, this.rules)) return true
     return text.length <= 80 && looksLikePlanTitle(text) && !/[.;]$/.test(text) && !/\b(?:grid|section)\s+\w+\s*:/i.test(text)
   }
 
   private isStructural(text: string): boolean {
-    return !!(matchGridHeading(text) || matchObjectiveMarker(text) || matchSectionHeading(text) || this.isPageHeader(text))
+    return !!(matchGridHeading(text, this.rules) || matchObjectiveMarker(text, this.rules) || matchSectionHeading(text) || this.isPageHeader(text))
   }
 
   private text(t: string, line: number): void {
@@ -73,12 +76,12 @@ export class PlanReader {
       }
       b.table = null
     }
-    const heading = matchGridHeading(t)
+    const heading = matchGridHeading(t, this.rules)
     if (heading) {
       b.startGrid(heading, line)
       return
     }
-    const marker = matchObjectiveMarker(t)
+    const marker = matchObjectiveMarker(t, this.rules)
     const part = marker ? null : matchSectionHeading(t)
     if (!marker && !part && this.isPageHeader(t)) {
       if (b.grid && t !== this.header.title && t !== this.header.partnership) {
@@ -207,7 +210,7 @@ export class PlanReader {
 
   private beforeFirstGrid(t: string, line: number): void {
     const heading = matchSectionHeading(t)
-    const gridContent = matchObjectiveMarker(t) || (heading && (heading.kind === 'actions' || heading.kind === 'outcomes' || heading.kind === 'objectives_list'))
+    const gridContent = matchObjectiveMarker(t, this.rules) || (heading && (heading.kind === 'actions' || heading.kind === 'outcomes' || heading.kind === 'objectives_list'))
     if (gridContent && this.b.inferFirstGrid(line)) {
       this.text(t, line)
       return
@@ -229,7 +232,7 @@ export class PlanReader {
       this.text(filled[0], l.line)
       return
     }
-    const header = recogniseHeader(l)
+    const header = recogniseHeader(l, this.rules)
     if (header) {
       startTable(b, header.kind, header.roles, l)
       return

@@ -98,6 +98,8 @@ export interface PlanState {
   partnership: string
   year: string
   title: string
+  /** When the plan document says it was published (YYYY-MM-DD), or null. */
+  published: string | null
   /** Stream version: how many of the plan's events were recorded at or before `asOf`. */
   version: number
   asOf: string
@@ -180,6 +182,7 @@ export function applyToPlanState(state: PlanState | null, recorded: RecordedPlan
       partnership: d.partnership,
       year: d.year,
       title: d.title,
+      published: d.published ?? null,
       version: recorded.version,
       asOf: options.asOf,
       effectiveOn: options.effectiveOn,

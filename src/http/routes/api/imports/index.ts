@@ -45,7 +45,7 @@ export default async function importRoutes(fastify: FastifyInstance, { ledger }:
   }, async (request, reply) => {
     const dryRun = request.query.dryRun === 'true'
     try {
-      const options = { dryRun, force: request.query.force === 'true' }
+      const options = { dryRun, force: request.query.force === 'true', profileName: request.query.profile }
       const body = request.body
       const result = Buffer.isBuffer(body)
         ? await ledger.imports.importDocx(body, request.principal!, options)
