@@ -16,7 +16,9 @@ import type { ImportWarning, ParsedPlan, ParseOptions, ParseResult } from './typ
 
 export type { ImportWarning, ParsedAction, ParsedGrid, ParsedObjective, ParsedPlan, ParseResult } from './types.js'
 
-const NO_GRID = 'no recognisable planning grid: no heading such as "Planning grid 1: …", "PLANNING GRID ONE", "Planning section 2: …" or "Section 3: …"'
+const NO_GRID =
+  'no recognisable planning grid: no heading such as "Planning grid 1: …", "PLANNING GRID ONE", "Planning section 2: …" or "Section 3: …"' +
+  ' (if this document heads its grids with another word, name it in an import profile: {"headings": {"grid": ["theme"]}})'
 const NO_YEAR = 'no plan year: the header names no financial year such as "Adult drug treatment plan 2006/07" or "Treatment Plan 2017-18"'
 
 /** Reads a plan document's text. Refuses (ok: false) what is not a plan, recording nothing. */

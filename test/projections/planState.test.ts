@@ -26,6 +26,7 @@ t.test('given a plan with grids, an objective and actions, when read now, then t
     partnership: 'Ealing DAAT',
     year: '2008/09',
     title: 'Adult drug treatment plan 2008/09',
+    published: null,
     version: 6,
     asOf: '2008-04-03T00:00:00.000Z',
     effectiveOn: '2008-04-03',
