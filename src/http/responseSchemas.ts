@@ -104,6 +104,7 @@ export const PlanState = unchecked(
     partnership: z.string().meta({ example: 'Ealing DAAT' }),
     year: z.string().meta({ example: '2008/09' }),
     title: z.string(),
+    published: dateOut.nullable().meta({ description: 'When the plan document says it was published (YYYY-MM-DD), or null' }),
     version: z.number().int().meta({ description: "How many of the plan's events were recorded at or before asOf" }),
     asOf: instantOut,
     effectiveOn: dateOut,
