@@ -94,10 +94,11 @@ class PowerLossFs:
         self.files = {}  # id -> File (every inode still reachable or open)
         self.names = {}  # visible name -> id
         for name, ident in self.durable_names.items():
-            src = os.path.join(self.inodes, ident)
-            dst = os.path.join(self.cache, ident)
-            shutil.copyfile(src, dst)
-            self.files[ident] = File(ident, dst, os.path.getsize(src))
+            if ident not in self.files:  # a hard-linked inode has several names: one copy
+                src = os.path.join(self.inodes, ident)
+                dst = os.path.join(self.cache, ident)
+                shutil.copyfile(src, dst)
+                self.files[ident] = File(ident, dst, os.path.getsize(src))
             self.names[name] = ident
         self.handles = {}  # fh -> id
         self.next_fh = 1
@@ -283,6 +284,18 @@ class PowerLossFs:
         self.root_mtime = time.time()
         self._names_changed()
         self._forget(ident)
+        return 0
+
+    def link(self, target, source):
+        """A hard link: the name `target` for the inode `source` names (EEXIST if taken), durable like any name."""
+        t, s = self._name(target), self._name(source)
+        if s not in self.names:
+            raise fusepy.FuseOSError(errno.ENOENT)
+        if t in self.names:
+            raise fusepy.FuseOSError(errno.EEXIST)
+        self.names[t] = self.names[s]
+        self.root_mtime = time.time()
+        self._names_changed()
         return 0
 
     def rename(self, old, new):
