@@ -17,7 +17,7 @@ import type { RecordedPlanEvent } from '../../src/projections/recordedEvent.js'
 import { rebuildProjections, startProjections, type Projection } from '../../src/projections/readModels/runner.js'
 import type { StoredEvent } from '../../src/store/eventStore.js'
 import { RandomPlan, timedSteps, type TimedStep } from './support/randomPlans.js'
-import { appendScript, openMemory, openSqlite } from './support/stores.js'
+import { appendInterleaved, openMemory, openSqlite } from './support/stores.js'
 import { toNewEvent } from './support/planScript.js'
 
 function build(steps: TimedStep[], planId = 'p-prop'): RecordedPlanEvent[] {
@@ -160,17 +160,9 @@ for (const [kind, open, numRuns] of [['memory', openMemory, 40], ['sqlite', () =
           const one = new RandomPlan('p-one')
           const two = new RandomPlan('p-two', '2008-04-05T00:00:00.000Z')
           // Interleave the two plans' appends, sometimes letting the runner catch up in between.
-          for (let i = 0; i < Math.max(a.length, b.length); i++) {
-            if (i < a.length) one.apply(a[i])
-            if (i < b.length) two.apply(b[i])
-            if (i % 5 === 4) {
-              await appendScript(store, one.script)
-              await appendScript(store, two.script)
-              if (pauses.includes(i % 4)) await new Promise(r => setImmediate(r))
-            }
-          }
-          await appendScript(store, one.script)
-          await appendScript(store, two.script)
+          await appendInterleaved(store, [one, two], [a, b], 5, async i => {
+            if (pauses.includes(i % 4)) await new Promise(r => setImmediate(r))
+          })
           const head = await store.headPosition()
           t.equal(await runner.waitFor(head, 10_000), true)
           const live = dump(readModels, projections)

@@ -12,7 +12,7 @@ import type { RecordedPlanEvent } from '../../src/projections/recordedEvent.js'
 import { createMemoryReadModels } from '../../src/projections/storage/memoryReadModels.js'
 import { PlanScript } from './support/planScript.js'
 import { RandomPlan, timedSteps } from './support/randomPlans.js'
-import { appendScript, countingStore, openMemory, openSqlite } from './support/stores.js'
+import { appendInterleaved, appendScript, countingStore, openMemory, openSqlite } from './support/stores.js'
 
 const effectiveOnArb = fc.oneof(
   fc.constant<string | null>(null),
@@ -46,16 +46,7 @@ for (const [kind, open, numRuns] of [['memory', openMemory, 40], ['sqlite', () =
             // Two plans' appends interleaved, as real traffic comes.
             const one = new RandomPlan('p-one')
             const two = new RandomPlan('p-two', '2008-04-05T00:00:00.000Z')
-            for (let i = 0; i < Math.max(a.length, b.length); i++) {
-              if (i < a.length) one.apply(a[i])
-              if (i < b.length) two.apply(b[i])
-              if (i % 4 === 3) {
-                await appendScript(store, one.script)
-                await appendScript(store, two.script)
-              }
-            }
-            await appendScript(store, one.script)
-            await appendScript(store, two.script)
+            await appendInterleaved(store, [one, two], [a, b], 4)
             if (rebuilt) await rebuildProjections(store, readModels, [projection])
             else {
               const runner = startProjections(store, readModels, [projection], { batchSize: 7 })

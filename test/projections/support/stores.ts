@@ -9,6 +9,7 @@ import type { EventStore, ReadStreamOptions, StoredEvent } from '../../../src/st
 import { createMemoryEventStore } from '../../../src/store/memoryEventStore.js'
 import { openSqliteEventStore } from '../../../src/store/sqliteEventStore.js'
 import { toNewEvent, type PlanScript } from './planScript.js'
+import type { RandomPlan, TimedStep } from './randomPlans.js'
 
 export interface Opened {
   store: EventStore
@@ -54,4 +55,28 @@ export function countingStore(): { store: EventStore; read: () => number } {
     return events
   }
   return { store, read: () => read }
+}
+
+/**
+ * Two random plans' steps applied side by side and appended in turns every `every` steps, as
+ * real traffic interleaves plans; `between` runs after each turn (a test may let a runner catch up).
+ */
+export async function appendInterleaved(
+  store: EventStore,
+  [one, two]: [RandomPlan, RandomPlan],
+  [a, b]: [TimedStep[], TimedStep[]],
+  every: number,
+  between: (step: number) => Promise<void> = async () => {},
+): Promise<void> {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (i < a.length) one.apply(a[i])
+    if (i < b.length) two.apply(b[i])
+    if (i % every === every - 1) {
+      await appendScript(store, one.script)
+      await appendScript(store, two.script)
+      await between(i)
+    }
+  }
+  await appendScript(store, one.script)
+  await appendScript(store, two.script)
 }
