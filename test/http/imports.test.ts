@@ -1,22 +1,12 @@
 import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { startHarness } from '../support/harness.js'
+import { comparable } from '../import/support/comparable.js'
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8')
 const SEEDS = ['ealing-2006-07.txt', 'slough-2009-10.txt', 'staffordshire-2003-04.txt', 'doncaster-2017-18.txt']
 
 /** The plan state without what differs between a preview and a recording: ids and times. */
-function comparable(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(comparable)
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([k]) => k !== 'id' && !/^[a-z]+Id$/.test(k) && !['asOf', 'effectiveOn', 'recordedAt', 'tokenId', 'suggestedRag'].includes(k))
-        .map(([k, v]) => [k, comparable(v)]),
-    )
-  }
-  return value
-}
 
 t.test('each seed imports; the dry run equals what is recorded; re-import is 409', async t => {
   const h = await startHarness({ store: 'sqlite' })
