@@ -11,7 +11,7 @@ import t from 'tap'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { history, importDocument, random, type ProgressWrite } from '../support/powerLossWorkload.js'
+import { history, importDocument, progressNotes, random, type ProgressWrite } from '../support/powerLossWorkload.js'
 import { call, seedPlanOverHttp, SERVER_ADMIN_TOKEN, startServer, type ServerChild, type SeededPlan } from '../support/reliabilityServer.js'
 
 const LONG = process.env.GRIDLEDGER_RELIABILITY === 'long'
@@ -31,18 +31,6 @@ interface TrialLog {
   importsUnanswered: number
   statuses: Map<number, number>
   unexpected: string[]
-}
-
-async function progressNotes(url: string, plans: SeededPlan[]): Promise<Map<string, number>> {
-  const counts = new Map<string, number>()
-  for (const p of plans) {
-    for (const e of await history(url, p.planId)) {
-      if (e.type !== 'ProgressReported') continue
-      const note = String(e.data.note)
-      counts.set(note, (counts.get(note) ?? 0) + 1)
-    }
-  }
-  return counts
 }
 
 /** Runs the writers against `server` until it dies (it is killed after `killAfterMs`). */
