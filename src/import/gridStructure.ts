@@ -46,12 +46,13 @@ export interface GridHeading {
 
 const MAX_HEADING = 300
 const NUMBER_WORD = '\\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|[ivx]{1,4}|[a-z]'
-const headingRegexes = new WeakMap<ImportRules, { grid: RegExp; objective: RegExp }>()
+const headingRegexes = new WeakMap<ImportRules, { grid: RegExp; objective: RegExp; page: RegExp | null }>()
 
-function regexesOf(rules: ImportRules): { grid: RegExp; objective: RegExp } {
+function regexesOf(rules: ImportRules): { grid: RegExp; objective: RegExp; page: RegExp | null } {
   let r = headingRegexes.get(rules)
   if (!r) {
     r = {
+      page: rules.pageWords ? new RegExp(`^[-–—]?\\s*(?:${rules.pageWords})\\.?\\s*\\d{1,4}(?:\\s*(?:of|/)\\s*\\d{1,4})?\\s*[-–—]?$`, 'i') : null,
       grid: new RegExp(`^(${rules.gridNouns})\\s+(${NUMBER_WORD})(?![\\p{L}\\p{N}])\\s*([:.\\-–—)]?)\\s*(.*)$`, 'iu'),
       objective: new RegExp(`^(${rules.objectiveWords})(?![\\p{L}])\\s*(?:(?:no\\.?|number)\\s*)?(\\d{1,3}(?:\\.\\d{1,3}){0,2}[a-z]?(?![\\p{L}\\p{N}])|[a-z]\\d{1,2}(?:\\.\\d{1,2})?(?![\\p{L}\\p{N}])|[a-z](?![\\p{L}\\p{N}]))?\\.?\\s*([:.\\-–—)]?)\\s*(.*)$`, 'iu'),
     }
@@ -99,6 +100,16 @@ export function matchGridHeading(text: string, rules: ImportRules = DEFAULT_RULE
     noun,
     rule: `grid heading: "${m[1]}" with a number in ${n.kind} ("${token}")${sep ? ` and "${sep}"` : ''}`,
   }
+}
+
+/**
+ * A page-number line an extraction left between pages: "Page 3 of 9", "Pg. 4", "- 12 -" (the
+ * words from the profile). Never part of the plan.
+ */
+export function isPageNumberLine(text: string, rules: ImportRules = DEFAULT_RULES): boolean {
+  if (text.length > 40) return false
+  if (/^[-–—]\s*\d{1,4}\s*[-–—]$/.test(text)) return true
+  return regexesOf(rules).page?.test(text) ?? false
 }
 
 export interface ObjectiveMarker {

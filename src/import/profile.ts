@@ -74,6 +74,8 @@ export interface ImportRules {
   objectiveWords: string
   /** Objective words that may head an objective without a number ("Objective: …"), lower case. */
   objectiveUnnumbered: Set<string>
+  /** Alternation of the words of page-number lines ("page|pg"). */
+  pageWords: string
   /** The column a header cell names, and the profile phrase that said so. */
   columnOf(cell: string): { role: KnownColumn; phrase: string } | null
   /** The partnership ending a line's words close with ("action team"), or null. */
@@ -116,6 +118,7 @@ function merge(base: ImportProfile, extra: ImportProfile | undefined): ImportPro
       grid: cat(base.headings?.grid, extra.headings?.grid),
       objective: cat(base.headings?.objective, extra.headings?.objective),
       objectiveUnnumbered: cat(base.headings?.objectiveUnnumbered, extra.headings?.objectiveUnnumbered),
+      page: cat(base.headings?.page, extra.headings?.page),
     },
     columns,
     partnership: { endings: cat(base.partnership?.endings, extra.partnership?.endings), labels: cat(base.partnership?.labels, extra.partnership?.labels) },
@@ -145,6 +148,7 @@ export function compileRules(extra?: ImportProfile): ImportRules {
     gridNouns: alternation(profile.headings?.grid ?? []),
     objectiveWords: alternation(profile.headings?.objective ?? []),
     objectiveUnnumbered: new Set((profile.headings?.objectiveUnnumbered ?? []).map(w => w.trim().toLowerCase())),
+    pageWords: alternation(profile.headings?.page ?? []),
     columnOf(cell) {
       const c = cell.replace(/^box\s*\d{1,2}\s*[:.]?\s*/i, '')
       if (!c || c.length > 120) return null

@@ -34,6 +34,8 @@ const SHAPES: Record<string, (n: number) => string> = {
   'many plan years in the header': n => `Ealing DAAT\n${'Plan 2006/07\nPlan 2007/08\n'.repeat(n / 26)}Planning grid 1: T\n`,
   'page headers': n => HEAD + Array.from({ length: n / 40 }, (_, i) => `Treatment plan 2006/07 page ${i}`).join('\n'),
   'entities and tags': n => `${HEAD}${'&amp;&#12;<a <b x="1">*a '.repeat(n / 25)}\n`,
+  'a table broken over many pages': n => `${HEAD}${TABLE}${'1. Do\tMay\tDAT\nPage 3 of 9\nAction\tBy when\tBy whom\n'.repeat(n / 47)}`,
+  'objective rows across a table': n => `${HEAD}${TABLE}${'Objective 2: x\t\t\n1. Do\tMay\tDAT\n'.repeat(n / 31)}`,
   'expected outcomes wrapped': n => `${HEAD}Objective 1: x\nExpected outcomes\n${'lower case line\n'.repeat(n / 16)}`,
 }
 

@@ -11,6 +11,8 @@ export const DEFAULT_PROFILE: ImportProfile = {
     objective: ['objective', 'priority', 'aim', 'outcome', 'target', 'goal'],
     // Words that head an objective even without a number: "Objective: Reduce deaths".
     objectiveUnnumbered: ['objective'],
+    // Page-number lines an extraction keeps between pages ("Page 3 of 9", "Pg. 4"): skipped.
+    page: ['page', 'pg'],
   },
   // Header words of each column, in the order they are tried. A word matches a header word that
   // starts with it ("resourc" → "Resources"); "^" anchors a phrase at the header's start, "$"
@@ -22,7 +24,7 @@ export const DEFAULT_PROFILE: ImportProfile = {
     progress: ['progress to date', '^progress', '^update', 'comment'],
     further: ['further action', 'next step'],
     spend: ['planned spend', 'likely spend', 'actual spend', 'projected spend', 'forecast spend', 'estimated spend', 'outturn', '^spend'],
-    when: ['by when', '^when', 'deadline', 'due date', '^due', 'target date', 'timescale', 'time scale', 'timeframe', 'time frame', 'completion date', '^date'],
+    when: ['by when', '^when', 'deadline', 'due date', '^due', 'target date', 'timescale', 'time scale', 'timeframe', 'time frame', 'completion date', 'complete by', 'completed by', '^date'],
     who: ['by whom', '^who', 'lead', 'responsib', 'owner'],
     cost: ['cost', 'budget', 'resourc', 'funding', 'financ'],
     rag: ['rag', '^r a g$', '^rating$', '^status$'],

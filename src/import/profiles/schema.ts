@@ -10,7 +10,7 @@ export type KnownColumn = (typeof COLUMN_ROLES)[number]
 export const ImportProfileSchema = z
   .object({
     name: z.string().min(1).max(80).optional(),
-    headings: z.object({ grid: Words.optional(), objective: Words.optional(), objectiveUnnumbered: Words.optional() }).strict().optional(),
+    headings: z.object({ grid: Words.optional(), objective: Words.optional(), objectiveUnnumbered: Words.optional(), page: Words.optional() }).strict().optional(),
     columns: z.object(Object.fromEntries(COLUMN_ROLES.map(r => [r, Words.optional()])) as Record<KnownColumn, z.ZodOptional<typeof Words>>).strict().optional(),
     partnership: z.object({ endings: Words.optional(), labels: Words.optional() }).strict().optional(),
     // Labels of a header's "Label: value" lines other than the partnership's.

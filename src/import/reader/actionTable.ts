@@ -21,7 +21,7 @@ export function startTable(b: PlanBuilder, kind: TableKind, roles: ColumnRole[],
     b.table = null
     return
   }
-  const table: TableState = { kind, roles, line: l.line, numbered: null, last: null, spend: [], labelIndex: -1 }
+  const table: TableState = { kind, header: inferred ? null : l.text, roles, line: l.line, numbered: null, last: null, spend: [], labelIndex: -1 }
   if (kind === 'budget') {
     const texts = rowTexts(l)
     roles.forEach((role, index) => {

@@ -71,6 +71,8 @@ export type Target = { kind: 'action'; action: ActionDraft } | { kind: 'progress
 
 export interface TableState {
   kind: TableKind
+  /** The header row's text (none for a table whose columns were taken from elsewhere). */
+  header: string | null
   roles: ColumnRole[]
   line: number
   numbered: boolean | null

@@ -1,7 +1,7 @@
 // One pass over the document's classified lines. Each line is a heading (grid, objective, a
 // grid's part), a table row, or running text that the current part of the grid decides the
 // meaning of. The state and the plan being built are in PlanBuilder.
-import { looksLikePartnership, looksLikePlanTitle, matchGridHeading, matchObjectiveMarker, matchSectionHeading, type GridHeading, type SectionHeading } from '../gridStructure.js'
+import { isPageNumberLine, looksLikePartnership, looksLikePlanTitle, matchGridHeading, matchObjectiveMarker, matchSectionHeading, type GridHeading, type SectionHeading } from '../gridStructure.js'
 import type { PlanHeader } from '../header.js'
 import { joinWrapped } from '../normaliseText.js'
 import { isSeparatorRow, recogniseHeader, rowTexts, type ColumnRole, type DocLine } from '../tables.js'
@@ -19,6 +19,8 @@ export class PlanReader {
   private readonly b: PlanBuilder
   /** Page headers repeated through the document (not the header lines themselves): reported once each. */
   private readonly pageHeaders = new Map<string, { line: number; count: number }>()
+  /** Page-number lines ("Page 3 of 9"): the first, and how many. */
+  private pageNumbers: { text: string; line: number; count: number } | null = null
 
   constructor(
     private readonly header: PlanHeader,
@@ -49,6 +51,8 @@ export class PlanReader {
     for (const [text, { line, count }] of this.pageHeaders) {
       b.warn(line, `"${short(text)}" taken as a repeated page header and not recorded (${count} time${count === 1 ? '' : 's'} from this line)`)
     }
+    const pages = this.pageNumbers
+    if (pages) b.warn(pages.line, `page-number lines such as "${short(pages.text, 40)}" not recorded (${pages.count} from this line)`)
     return b.grids
   }
 
@@ -64,8 +68,27 @@ export class PlanReader {
     return !!(matchGridHeading(text, this.rules) || matchObjectiveMarker(text, this.rules) || matchSectionHeading(text) || this.isPageHeader(text))
   }
 
+  /** A page header repeated through the document: counted, reported once, never recorded. */
+  private countPageHeader(t: string, line: number): void {
+    if (!this.b.grid || t === this.header.title || t === this.header.partnership) return
+    const seen = this.pageHeaders.get(t)
+    if (seen) seen.count++
+    else this.pageHeaders.set(t, { line, count: 1 })
+  }
+
   private text(t: string, line: number): void {
     const b = this.b
+    // What a page break leaves (a page number, the running header) ends no table: a table
+    // split across pages goes on after it.
+    if (isPageNumberLine(t, this.rules)) {
+      if (this.pageNumbers) this.pageNumbers.count++
+      else this.pageNumbers = { text: t, line, count: 1 }
+      return
+    }
+    if (b.table && this.isPageHeader(t) && !matchGridHeading(t, this.rules) && !matchObjectiveMarker(t, this.rules) && !matchSectionHeading(t)) {
+      this.countPageHeader(t, line)
+      return
+    }
     if (b.table) {
       const last = b.table.last
       if (b.table.kind === 'actions' && last && (startsLower(t) || startsWithPunctuation(t)) && !this.isStructural(t)) {
@@ -84,11 +107,7 @@ export class PlanReader {
     const marker = matchObjectiveMarker(t, this.rules)
     const part = marker ? null : matchSectionHeading(t)
     if (!marker && !part && this.isPageHeader(t)) {
-      if (b.grid && t !== this.header.title && t !== this.header.partnership) {
-        const seen = this.pageHeaders.get(t)
-        if (seen) seen.count++
-        else this.pageHeaders.set(t, { line, count: 1 })
-      }
+      this.countPageHeader(t, line)
       if (b.grid || this.header.used.has(line)) return
     }
     if (!b.grid) {
@@ -228,12 +247,23 @@ export class PlanReader {
     const filled = texts.filter(Boolean)
     if (filled.length === 0) return
     if (filled.length === 1 && (!b.table || this.isStructural(filled[0]))) {
+      const marker = b.table?.kind === 'actions' ? matchObjectiveMarker(filled[0], this.rules) : null
+      if (marker) {
+        // An objective in a row across the action table ("Target 1.2: …"): the table's header
+        // still names the columns of the rows below it.
+        b.startObjective(marker.number, marker.text, l.line, false, true)
+        b.table!.last = null
+        return
+      }
       // A one-cell row ("Quarterly Progress Report to DAT: Quarter\t\t") is running text.
       this.text(filled[0], l.line)
       return
     }
     const header = recogniseHeader(l, this.rules)
     if (header) {
+      // The same header again while its table is open: repeated at the top of a new page, and
+      // the table (with a row broken across the page) goes on.
+      if (b.table?.header === l.text) return
       startTable(b, header.kind, header.roles, l)
       return
     }

@@ -5,6 +5,7 @@
 import type { Test } from 'tap'
 import { parsePlanDocument, type ParsedPlan } from '../../../src/import/index.js'
 import { startHarness } from '../../support/harness.js'
+import { comparable } from '../support/comparable.js'
 import { fixture } from '../support/seeds.js'
 
 export function layout(name: string): string {
@@ -52,19 +53,6 @@ export function recordedAction(plan: RecordedPlan, grid: number, objective: numb
   const a = g?.objectives[objective - 1]?.actions[action - 1]
   if (!a) throw new Error(`no action #${action} in objective #${objective} of grid ${grid}`)
   return a
-}
-
-/** Without what differs between a preview and a recording: ids and times. */
-function comparable(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(comparable)
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([k]) => k !== 'id' && !/^[a-z]+Id$/.test(k) && !['asOf', 'effectiveOn', 'recordedAt', 'tokenId', 'suggestedRag'].includes(k))
-        .map(([k, v]) => [k, comparable(v)]),
-    )
-  }
-  return value
 }
 
 /**
