@@ -30,7 +30,7 @@ t.test('openapi.d.ts is what the served /openapi.json generates (regenerate: npm
   t.teardown(() => h.close())
   const base = await h.app.listen({ port: 0, host: '127.0.0.1' })
   const generated = await clientTypes(await servedDocument(base))
-  t.ok(generated === readFileSync(TYPES_FILE, 'utf8'), 'test/client/openapi.d.ts is up to date with the document')
+  t.ok(generated === readFileSync(TYPES_FILE, 'utf8'), 'test/client/openapi.d.ts is up to date with the document (after changing the document: npm run client:types, and commit it)')
 })
 
 t.test('a drift in the document that breaks the client fails type-checking the journey', async t => {
