@@ -4,9 +4,9 @@
 // read does not grow with the history before its snapshot (counted in events read, not timed).
 import fc from 'fast-check'
 import t from 'tap'
-import { projectPlanState } from '../../src/projections/folds/planState.js'
-import { createPlanCatalogueProjection } from '../../src/projections/readModels/planCatalogue.js'
-import { foldFromSnapshot, PLAN_SNAPSHOT_INDEX_COLLECTION, quarterOfInstant, type SnapshotIndexEntry } from '../../src/projections/readModels/planSnapshots.js'
+import { projectPlanState, type PlanState } from '../../src/projections/folds/planState.js'
+import { createPlanCatalogueProjection, PLAN_STATES_COLLECTION } from '../../src/projections/readModels/planCatalogue.js'
+import { foldFromSnapshot, nearestSnapshot, PLAN_SNAPSHOT_INDEX_CHUNKS_COLLECTION, PLAN_SNAPSHOT_INDEX_COLLECTION, quarterOfInstant, snapshotIndexEntries, takeSnapshot, type SnapshotIndexEntry } from '../../src/projections/readModels/planSnapshots.js'
 import { rebuildProjections, startProjections } from '../../src/projections/readModels/runner.js'
 import type { RecordedPlanEvent } from '../../src/projections/recordedEvent.js'
 import { createMemoryReadModels } from '../../src/projections/storage/memoryReadModels.js'
@@ -37,11 +37,13 @@ for (const [kind, open, numRuns] of [['memory', openMemory, 40], ['sqlite', () =
         timedSteps(60),
         timedSteps(30),
         fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 4 }),
         fc.boolean(),
         fc.array(fc.tuple(fc.integer({ min: -1, max: 200 }), fc.constantFrom(-1, 0, 1), effectiveOnArb), { minLength: 1, maxLength: 6 }),
-        async (a, b, snapshotEvery, rebuilt, reads) => {
+        async (a, b, snapshotEvery, indexChunk, rebuilt, reads) => {
           const { store, readModels } = open()
-          const projection = createPlanCatalogueProjection({ snapshotEvery })
+          // Small index chunks, so that reads search chunks of the index as well as its head.
+          const projection = createPlanCatalogueProjection({ snapshotEvery, indexChunk })
           try {
             // Two plans' appends interleaved, as real traffic comes.
             const one = new RandomPlan('p-one')
@@ -121,7 +123,7 @@ t.test('snapshots at every quarter end and every N events; an effective-on read 
   const script = longPlan('p-q', 3_000)
   await appendScript(store, script)
   await rebuildProjections(store, readModels, [createPlanCatalogueProjection({ snapshotEvery: 1_000 })])
-  const index = readModels.get<SnapshotIndexEntry[]>(PLAN_SNAPSHOT_INDEX_COLLECTION, 'p-q')!
+  const index = snapshotIndexEntries(readModels, 'p-q')
   const versions = index.map(([version]) => version)
   for (const v of [1_000, 2_000, 3_000]) t.ok(versions.includes(v), `every 1,000 events: ${v}`)
   const events = script.events
@@ -133,4 +135,68 @@ t.test('snapshots at every quarter end and every N events; an effective-on read 
   folded.state!.asOf = events[events.length - 1].recordedAt
   folded.state!.effectiveOn = '2008-06-30'
   t.same(folded.state, projectPlanState(events, { asOf: events[events.length - 1].recordedAt, effectiveOn: '2008-06-30' }))
+})
+
+/** Read models that count the snapshot index entries handed out (head and chunks). */
+function countingIndexReads(): { readModels: ReturnType<typeof createMemoryReadModels>; entriesRead: () => number } {
+  const inner = createMemoryReadModels()
+  let entries = 0
+  const readModels = Object.create(inner) as typeof inner
+  readModels.get = <T,>(collection: string, key: string): T | undefined => {
+    const doc = inner.get<T>(collection, key)
+    if (collection === PLAN_SNAPSHOT_INDEX_CHUNKS_COLLECTION && Array.isArray(doc)) entries += doc.length
+    if (collection === PLAN_SNAPSHOT_INDEX_COLLECTION && doc) entries += (doc as unknown as { recent: unknown[] }).recent.length
+    return doc
+  }
+  return { readModels, entriesRead: () => entries }
+}
+
+t.test('finding a snapshot reads the index head and a binary search of its chunks, not the whole index', async t => {
+  const projection = createPlanCatalogueProjection({ snapshotEvery: 10, indexChunk: 8 })
+  const atEnd: number[] = []
+  const inMiddle: number[] = []
+  const chunkCounts: number[] = []
+  for (const updates of [1_000, 4_000]) {
+    const { store } = openMemory()
+    const { readModels, entriesRead } = countingIndexReads()
+    const script = longPlan('p-long', updates)
+    await appendScript(store, script)
+    await rebuildProjections(store, readModels, [projection])
+    t.ok(snapshotIndexEntries(readModels, 'p-long').length >= updates / 10, 'a snapshot every 10 events')
+    chunkCounts.push(readModels.get<{ chunks: number }>(PLAN_SNAPSHOT_INDEX_COLLECTION, 'p-long')!.chunks)
+    const events = script.events
+    for (const [at, counts] of [[events.length - 1, atEnd], [Math.floor(events.length / 3), inMiddle]] as const) {
+      const asOf = events[at].recordedAt
+      const before = entriesRead()
+      const snapshot = nearestSnapshot(readModels, 'p-long', asOf, asOf.slice(0, 10))
+      counts.push(entriesRead() - before)
+      t.ok(snapshot && snapshot.version <= at + 1 && snapshot.version > at + 1 - 10, `the nearest snapshot before event ${at + 1}: ${snapshot?.version}`)
+    }
+    await store.close()
+  }
+  // The head holds from one chunk's worth to twice that, however long the index.
+  for (const n of atEnd) t.ok(n < 2 * 8, `as of the end: the head only (${n} entries read)`)
+  // In the middle: the head, one chunk per step of a binary search, the chunk found.
+  for (const [i, n] of inMiddle.entries()) t.ok(n <= 2 * 8 + 8 * (Math.ceil(Math.log2(chunkCounts[i])) + 1), `in the middle: ${n} entries read of ${chunkCounts[i]} chunks`)
+  t.ok(inMiddle[1] < 100, 'in the middle: a few chunks, not the 400 entries')
+})
+
+t.test('an index written before chunking (one array) is read, and chunked at the next snapshot', async t => {
+  const { store, readModels } = openMemory()
+  t.teardown(() => store.close())
+  const script = longPlan('p-old', 300)
+  await appendScript(store, script)
+  await rebuildProjections(store, readModels, [createPlanCatalogueProjection({ snapshotEvery: 10, indexChunk: 4 })])
+  const entries = snapshotIndexEntries(readModels, 'p-old')
+  // The index as an older version stored it: every entry in one array, no chunks.
+  readModels.clear([PLAN_SNAPSHOT_INDEX_CHUNKS_COLLECTION])
+  readModels.put(PLAN_SNAPSHOT_INDEX_COLLECTION, 'p-old', entries)
+  const asOf = script.events[154].recordedAt
+  t.equal(nearestSnapshot(readModels, 'p-old', asOf, asOf.slice(0, 10))?.version, 150, 'found in the old array')
+  const state = readModels.get<PlanState>(PLAN_STATES_COLLECTION, 'p-old')!
+  readModels.transaction(tx => takeSnapshot(tx, 'p-old', { ...state, version: 310, asOf: '2009-01-01T00:00:00.000Z' }, null, 4))
+  const head = readModels.get<{ chunks: number; recent: SnapshotIndexEntry[] }>(PLAN_SNAPSHOT_INDEX_COLLECTION, 'p-old')!
+  t.ok(!Array.isArray(head) && head.chunks > 0 && head.recent.length < 8, `chunked: ${head.chunks} chunks and ${head.recent.length} entries in the head`)
+  t.same(snapshotIndexEntries(readModels, 'p-old'), [...entries, [310, '2009-01-01T00:00:00.000Z', null]], 'no entry lost or moved')
+  t.equal(nearestSnapshot(readModels, 'p-old', asOf, asOf.slice(0, 10))?.version, 150, 'still found')
 })

@@ -3,8 +3,9 @@
 //   collection `plans`:      planId → CatalogueEntry (small: what a listing needs)
 //   collection `planStates`: planId → PlanState (current: all recorded, every effective date),
 //                            the start of current-state answers (projections/prepared)
-//   collections `planSnapshots`, `planSnapshotIndex`: the state every N events and at quarter
-//                            ends (planSnapshots.ts), the start of as-of reads
+//   collections `planSnapshots`, `planSnapshotIndex`, `planSnapshotIndexChunks`: the state
+//                            every N events and at quarter ends (planSnapshots.ts), the start
+//                            of as-of reads
 // Idempotent by position: an event at or below the stored state's version is skipped.
 import { effectiveDateOf, isPlanEventType } from '../../domain/events.js'
 import { isPlanStream, planIdOfStream, planStreamId } from '../../domain/planStream.js'
@@ -12,7 +13,7 @@ import type { EventStore } from '../../store/eventStore.js'
 import { applyToPlanState, EFFECTIVE_ALWAYS, ownerLabelsOf, type PlanState } from '../folds/planState.js'
 import type { ReadModelStore } from '../storage/readModelStore.js'
 import { fromStored } from '../recordedEvent.js'
-import { PLAN_SNAPSHOT_INDEX_COLLECTION, PLAN_SNAPSHOTS_COLLECTION, quarterOfInstant, SNAPSHOT_EVERY, takeSnapshot } from './planSnapshots.js'
+import { INDEX_CHUNK, PLAN_SNAPSHOT_INDEX_CHUNKS_COLLECTION, PLAN_SNAPSHOT_INDEX_COLLECTION, PLAN_SNAPSHOTS_COLLECTION, quarterOfInstant, SNAPSHOT_EVERY, takeSnapshot } from './planSnapshots.js'
 import type { Projection } from './runner.js'
 
 export interface CatalogueEntry {
@@ -50,13 +51,16 @@ const OWNER_EVENTS = new Set(['ActionAdded', 'OwnerAssigned', 'OwnerUnassigned',
 export interface PlanCatalogueOptions {
   /** A snapshot every this many events of a plan (planSnapshots.ts); default SNAPSHOT_EVERY. */
   snapshotEvery?: number
+  /** Entries per chunk of the snapshot index (planSnapshots.ts); default INDEX_CHUNK. */
+  indexChunk?: number
 }
 
 export function createPlanCatalogueProjection(options: PlanCatalogueOptions = {}): Projection {
   const snapshotEvery = options.snapshotEvery ?? SNAPSHOT_EVERY
+  const indexChunk = options.indexChunk ?? INDEX_CHUNK
   return {
     name: 'planCatalogue',
-    collections: [PLANS_COLLECTION, PLAN_STATES_COLLECTION, PLAN_SNAPSHOTS_COLLECTION, PLAN_SNAPSHOT_INDEX_COLLECTION],
+    collections: [PLANS_COLLECTION, PLAN_STATES_COLLECTION, PLAN_SNAPSHOTS_COLLECTION, PLAN_SNAPSHOT_INDEX_COLLECTION, PLAN_SNAPSHOT_INDEX_CHUNKS_COLLECTION],
     apply(event, tx) {
       if (!isPlanStream(event.streamId)) return
       const planId = planIdOfStream(event.streamId)
@@ -66,7 +70,7 @@ export function createPlanCatalogueProjection(options: PlanCatalogueOptions = {}
       // The state as it stood at a quarter's end (its last event before it): a snapshot, taken
       // before this event changes it. Entries from before latestEffectiveDate was kept take none.
       const known = stored?.latestEffectiveDate
-      if (current && known !== undefined && quarterOfInstant(current.asOf) !== quarterOfInstant(event.recordedAt)) takeSnapshot(tx, planId, current, known)
+      if (current && known !== undefined && quarterOfInstant(current.asOf) !== quarterOfInstant(event.recordedAt)) takeSnapshot(tx, planId, current, known, indexChunk)
       // A type this version does not know (written by a newer one) changes nothing it can show.
       const recorded = isPlanEventType(event.type) ? fromStored(event) : null
       const next = recorded ? applyToPlanState(current, recorded, { asOf: event.recordedAt, effectiveOn: EFFECTIVE_ALWAYS }) : current
@@ -93,7 +97,7 @@ export function createPlanCatalogueProjection(options: PlanCatalogueOptions = {}
         ...(latestEffectiveDate === undefined ? {} : { latestEffectiveDate }),
       }
       tx.put(PLANS_COLLECTION, planId, entry)
-      if (latestEffectiveDate !== undefined && next.version % snapshotEvery === 0) takeSnapshot(tx, planId, next, latestEffectiveDate)
+      if (latestEffectiveDate !== undefined && next.version % snapshotEvery === 0) takeSnapshot(tx, planId, next, latestEffectiveDate, indexChunk)
     },
   }
 }

@@ -3,8 +3,13 @@
 // effective-on read folds from the nearest snapshot instead of from the stream's start. Written
 // by the plan catalogue projection (which holds the state), in the same transactions, and
 // rebuilt with it by `gridledger rebuild`.
-//   collection `planSnapshots`:     `<planId>@<version>` → PlanSnapshot
-//   collection `planSnapshotIndex`: planId → SnapshotIndexEntry[] (in version order)
+//   collection `planSnapshots`:           `<planId>@<version>` → PlanSnapshot
+//   collection `planSnapshotIndex`:       planId → SnapshotIndexHead: the latest entries (fewer
+//                                         than 2 × INDEX_CHUNK) and how many full chunks precede them
+//   collection `planSnapshotIndexChunks`: `<planId>@<n>` → SnapshotIndexEntry[INDEX_CHUNK], never
+//                                         changed once written
+// The index is chunked so that finding a snapshot reads a bounded amount however long the plan's
+// history: the head alone for reads near the end, else a binary search over the chunks.
 //
 // A snapshot at version v serves a read as of `asOf`, effective on `effectiveOn`, when its events
 // were all recorded by `asOf` and none is effective after `effectiveOn` (its latestEffectiveDate):
@@ -22,6 +27,10 @@ import type { ReadModelStore } from '../storage/readModelStore.js'
 
 export const PLAN_SNAPSHOTS_COLLECTION = 'planSnapshots'
 export const PLAN_SNAPSHOT_INDEX_COLLECTION = 'planSnapshotIndex'
+export const PLAN_SNAPSHOT_INDEX_CHUNKS_COLLECTION = 'planSnapshotIndexChunks'
+
+/** Index entries per chunk (by default): the head holds the newest entries, from one chunk's worth up to twice that once chunks exist. */
+export const INDEX_CHUNK = 32
 
 /** Events between two snapshots of a plan (besides the quarter-end ones). */
 export const SNAPSHOT_EVERY = 500
@@ -42,19 +51,54 @@ export interface PlanSnapshot {
 /** [version, recordedAt, latestEffectiveDate] */
 export type SnapshotIndexEntry = [number, string, string | null]
 
+export interface SnapshotIndexHead {
+  /** Full chunks before `recent` (numbered from 0, oldest first). */
+  chunks: number
+  /** The newest entries, in version order. */
+  recent: SnapshotIndexEntry[]
+}
+
 export function snapshotKey(planId: string, version: number): string {
   return `${planId}@${String(version).padStart(12, '0')}`
 }
 
+function chunkKey(planId: string, chunk: number): string {
+  return `${planId}@${String(chunk).padStart(9, '0')}`
+}
+
+/** The plan's index head; an index written before chunking (one array of every entry) reads as a head without chunks. */
+function indexHead(readModels: ReadModelStore, planId: string): SnapshotIndexHead | null {
+  const doc = readModels.get<SnapshotIndexHead | SnapshotIndexEntry[]>(PLAN_SNAPSHOT_INDEX_COLLECTION, planId)
+  if (doc === undefined) return null
+  return Array.isArray(doc) ? { chunks: 0, recent: doc } : doc
+}
+
+function indexChunk(readModels: ReadModelStore, planId: string, chunk: number): SnapshotIndexEntry[] {
+  return readModels.get<SnapshotIndexEntry[]>(PLAN_SNAPSHOT_INDEX_CHUNKS_COLLECTION, chunkKey(planId, chunk)) ?? []
+}
+
+/** Every entry of the plan's snapshot index, oldest first (for tests and tools; reads do not need them all). */
+export function snapshotIndexEntries(readModels: ReadModelStore, planId: string): SnapshotIndexEntry[] {
+  const head = indexHead(readModels, planId)
+  if (!head) return []
+  const entries: SnapshotIndexEntry[] = []
+  for (let chunk = 0; chunk < head.chunks; chunk++) entries.push(...indexChunk(readModels, planId, chunk))
+  return entries.concat(head.recent)
+}
+
 /** Stores a snapshot of `state` (as text: the caller goes on changing it) and lists it in the plan's index. */
-export function takeSnapshot(tx: ReadModelStore, planId: string, state: PlanState, latestEffectiveDate: string | null): void {
-  const index = tx.get<SnapshotIndexEntry[]>(PLAN_SNAPSHOT_INDEX_COLLECTION, planId) ?? []
-  const last = index[index.length - 1]
+export function takeSnapshot(tx: ReadModelStore, planId: string, state: PlanState, latestEffectiveDate: string | null, chunkSize = INDEX_CHUNK): void {
+  const head = indexHead(tx, planId) ?? { chunks: 0, recent: [] }
+  // The head keeps at least INDEX_CHUNK entries once chunks exist, so its last entry is the index's last.
+  const last = head.recent[head.recent.length - 1]
   if (last && last[0] >= state.version) return
   const snapshot: PlanSnapshot = { version: state.version, recordedAt: state.asOf, latestEffectiveDate, state: JSON.stringify(state) }
   tx.put(PLAN_SNAPSHOTS_COLLECTION, snapshotKey(planId, state.version), snapshot)
-  index.push([state.version, state.asOf, latestEffectiveDate])
-  tx.put(PLAN_SNAPSHOT_INDEX_COLLECTION, planId, index)
+  const recent = [...head.recent, [state.version, state.asOf, latestEffectiveDate] as SnapshotIndexEntry]
+  let chunks = head.chunks
+  let from = 0
+  for (; recent.length - from >= 2 * chunkSize; from += chunkSize) tx.put(PLAN_SNAPSHOT_INDEX_CHUNKS_COLLECTION, chunkKey(planId, chunks++), recent.slice(from, from + chunkSize))
+  tx.put(PLAN_SNAPSHOT_INDEX_COLLECTION, planId, { chunks, recent: recent.slice(from) } satisfies SnapshotIndexHead)
 }
 
 /** A calendar quarter (London) of an instant: quarter ends are the financial year's quarter ends. */
@@ -63,29 +107,58 @@ export function quarterOfInstant(instant: string): number {
   return Number(date.slice(0, 4)) * 4 + Math.floor((Number(date.slice(5, 7)) - 1) / 3)
 }
 
-/**
- * The latest snapshot usable for a read as of `asOf` (null: as recorded now) effective on
- * `effectiveOn`, or null when there is none.
- */
-export function nearestSnapshot(readModels: ReadModelStore, planId: string, asOf: string | null, effectiveOn: string): PlanSnapshot | null {
-  const index = readModels.get<SnapshotIndexEntry[]>(PLAN_SNAPSHOT_INDEX_COLLECTION, planId)
-  if (!index) return null
-  const limit = asOf === null ? Number.POSITIVE_INFINITY : Date.parse(asOf)
-  // Recording times only grow with the version: find the last one recorded by asOf, then walk back.
+/** How many of `entries` (in version order) were recorded by `limit` (ms). */
+function recordedByCount(entries: SnapshotIndexEntry[], limit: number): number {
   let lo = 0
-  let hi = index.length
+  let hi = entries.length
   while (lo < hi) {
     const mid = (lo + hi) >>> 1
-    if (Date.parse(index[mid][1]) <= limit) lo = mid + 1
+    if (Date.parse(entries[mid][1]) <= limit) lo = mid + 1
     else hi = mid
   }
-  for (let i = lo - 1; i >= 0; i--) {
-    const [version, , latestEffective] = index[i]
-    if (latestEffective !== null && latestEffective > effectiveOn) continue
-    // Another process may have rebuilt the read models since the index was read: then look no further.
-    return readModels.get<PlanSnapshot>(PLAN_SNAPSHOTS_COLLECTION, snapshotKey(planId, version)) ?? null
+  return lo
+}
+
+/**
+ * The latest snapshot usable for a read as of `asOf` (null: as recorded now) effective on
+ * `effectiveOn`, or null when there is none. Reads the index head, and only when the read lies
+ * before it, a binary search's worth of chunks: not the whole index.
+ */
+export function nearestSnapshot(readModels: ReadModelStore, planId: string, asOf: string | null, effectiveOn: string): PlanSnapshot | null {
+  const head = indexHead(readModels, planId)
+  if (!head) return null
+  const limit = asOf === null ? Number.POSITIVE_INFINITY : Date.parse(asOf)
+  // Recording times only grow with the version: find the last entry recorded by asOf, then walk back.
+  let chunk = head.chunks
+  let entries = head.recent
+  let count = recordedByCount(entries, limit)
+  if (count === 0 && head.chunks > 0) {
+    // Before the head: the last chunk whose first entry was recorded by asOf.
+    let lo = 0
+    let hi = head.chunks
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      const first = indexChunk(readModels, planId, mid)[0]
+      if (first && Date.parse(first[1]) <= limit) lo = mid + 1
+      else hi = mid
+    }
+    if (lo === 0) return null
+    chunk = lo - 1
+    entries = indexChunk(readModels, planId, chunk)
+    count = recordedByCount(entries, limit)
   }
-  return null
+  for (;;) {
+    for (let i = count - 1; i >= 0; i--) {
+      const [version, , latestEffective] = entries[i]
+      if (latestEffective !== null && latestEffective > effectiveOn) continue
+      // Another process may have rebuilt the read models since the index was read: then look no further.
+      return readModels.get<PlanSnapshot>(PLAN_SNAPSHOTS_COLLECTION, snapshotKey(planId, version)) ?? null
+    }
+    // None usable here (progress effective after effectiveOn): walk back into the chunk before.
+    if (chunk === 0) return null
+    entries = indexChunk(readModels, planId, --chunk)
+    count = entries.length
+  }
 }
 
 /** Events read from the store at a time while folding on from a snapshot. */
