@@ -36,6 +36,9 @@ const SHAPES: Record<string, (n: number) => string> = {
   'entities and tags': n => `${HEAD}${'&amp;&#12;<a <b x="1">*a '.repeat(n / 25)}\n`,
   'a table broken over many pages': n => `${HEAD}${TABLE}${'1. Do\tMay\tDAT\nPage 3 of 9\nAction\tBy when\tBy whom\n'.repeat(n / 47)}`,
   'objective rows across a table': n => `${HEAD}${TABLE}${'Objective 2: x\t\t\n1. Do\tMay\tDAT\n'.repeat(n / 31)}`,
+  'bullets with label lines': n => `${HEAD}Objective 1: x\n${'• Do a thing\nLead: DAT\nTimescale: May 2006\n'.repeat(n / 41)}`,
+  'one label line of many parts': n => `${HEAD}Objective 1: x\n• Do a thing\nLead: ${'DAT; '.repeat(n / 5)}\n`,
+  'paragraphs that no label follows': n => `${HEAD}Objective 1: x\n${'A paragraph of text\n\n'.repeat(n / 21)}`,
   'expected outcomes wrapped': n => `${HEAD}Objective 1: x\nExpected outcomes\n${'lower case line\n'.repeat(n / 16)}`,
 }
 

@@ -95,6 +95,13 @@ export function toGrid(g: GridDraft, warnings: ImportWarning[], onLine: (line: n
     }
     let number = o.number
     if (number && number.length > MAX_NUMBER) number = null
+    if (o.actions.length === 0) {
+      // Said, not guessed: sentences about who will do what by when are not made into actions.
+      warnings.push({
+        line: o.line,
+        message: `objective ${o.number ?? `"${short(text, 40)}"`} of grid ${g.number} has no actions: no action table row, numbered action or paragraph with label lines ("Lead: …") under it; its words are kept as the objective's text`,
+      })
+    }
     return {
       number,
       text: limit(text, MAX_TEXT, 'objective text', o.line, warnings),

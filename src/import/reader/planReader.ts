@@ -7,8 +7,10 @@ import { joinWrapped } from '../normaliseText.js'
 import { isSeparatorRow, recogniseHeader, rowTexts, type ColumnRole, type DocLine } from '../tables.js'
 import type { ImportWarning } from '../types.js'
 import { DEFAULT_RULES, type ImportRules } from '../profile.js'
+import { splitActionNumber } from '../actions.js'
 import { actionRow, appendTo, budgetRow, startTable } from './actionTable.js'
-import { short, startsLower, startsWithPunctuation, type GridDraft } from './drafts.js'
+import { short, startsLower, startsWithPunctuation, type ActionDraft, type GridDraft } from './drafts.js'
+import { isActionsHeading, labelledFields, withoutBullet, type LabelledField } from './labelledActions.js'
 import { PlanBuilder } from './planBuilder.js'
 import { progressComment, progressRow } from './progressReport.js'
 
@@ -21,6 +23,10 @@ export class PlanReader {
   private readonly pageHeaders = new Map<string, { line: number; count: number }>()
   /** Page-number lines ("Page 3 of 9"): the first, and how many. */
   private pageNumbers: { text: string; line: number; count: number } | null = null
+  /** A paragraph among an objective's actions, kept until the next line says whether label lines ("Lead: …") make it an action. */
+  private pending: { text: string; line: number; blankBefore: boolean } | null = null
+  /** The action the last label line filled: further label lines fill it too. */
+  private labelled: ActionDraft | null = null
 
   constructor(
     private readonly header: PlanHeader,
@@ -43,10 +49,15 @@ export class PlanReader {
         b.blankBefore = true
         continue
       }
-      if (l.kind === 'row') this.row(l)
-      else this.text(l.text, l.line)
+      if (l.kind === 'row') {
+        this.settleParagraph()
+        this.row(l)
+      } else if (!this.labelledLine(l.text, l.line)) {
+        this.text(l.text, l.line)
+      }
       b.blankBefore = false
     }
+    this.settleParagraph()
     b.finishGrid()
     for (const [text, { line, count }] of this.pageHeaders) {
       b.warn(line, `"${short(text)}" taken as a repeated page header and not recorded (${count} time${count === 1 ? '' : 's'} from this line)`)
@@ -169,6 +180,11 @@ export class PlanReader {
 
   /** Running text that is no heading: what it becomes depends on the part of the grid it is in. */
   private body(t: string, line: number): void {
+    if ((this.b.section === 'objective' || this.b.section === 'actions') && this.pendParagraph(t, line)) return
+    this.bodyAsWritten(t, line)
+  }
+
+  private bodyAsWritten(t: string, line: number): void {
     const b = this.b
     const grid = b.currentGrid
     switch (b.section) {
@@ -200,7 +216,8 @@ export class PlanReader {
       case 'objective': {
         const objective = b.objective
         if (objective && objective.actions.length === 0) {
-          objective.text = joinWrapped(objective.text, t)
+          // A paragraph of its own (after a blank line) stays one: "heading\nparagraph", not run on.
+          objective.text = b.blankBefore && objective.text ? `${objective.text}\n${t}` : joinWrapped(objective.text, t)
           return
         }
         b.addNarrative('other', t, line)
@@ -224,6 +241,76 @@ export class PlanReader {
           b.addNarrative('other', t, line)
         }
         return
+    }
+  }
+
+  // ---- actions written as a paragraph and label lines -------------------------------------
+
+  /**
+   * A label line ("Lead: …", "Timescale: June 2011; Cost: £5,000") after a paragraph among an
+   * objective's actions makes that paragraph an action and fills its cells; after such an
+   * action it fills more of its cells. Otherwise the paragraph waiting for it is read as before.
+   */
+  private labelledLine(t: string, line: number): boolean {
+    const b = this.b
+    const waiting = this.pending
+    if (waiting || this.labelled) {
+      const fields = b.grid && !b.table ? labelledFields(t, this.rules) : null
+      if (fields) {
+        if (waiting) this.labelled = this.paragraphAction(waiting.text, waiting.line)
+        this.fill(this.labelled!, fields)
+        this.pending = null
+        return true
+      }
+      if (waiting && startsLower(t) && !this.isStructural(t)) {
+        // The paragraph wrapped onto this line.
+        waiting.text = joinWrapped(waiting.text, t)
+        return true
+      }
+    }
+    this.settleParagraph()
+    return false
+  }
+
+  /** Holds a paragraph among an objective's actions for the next line; false when it cannot be an action. */
+  private pendParagraph(t: string, line: number): boolean {
+    if (isActionsHeading(t, this.rules)) {
+      this.b.section = 'actions'
+      return true
+    }
+    if (this.b.table) return false
+    this.pending = { text: t, line, blankBefore: this.b.blankBefore }
+    return true
+  }
+
+  /** The paragraph no label line followed: read as it would have been without waiting. */
+  private settleParagraph(): void {
+    this.labelled = null
+    const waiting = this.pending
+    if (!waiting) return
+    this.pending = null
+    const blankBefore = this.b.blankBefore
+    this.b.blankBefore = waiting.blankBefore
+    this.bodyAsWritten(waiting.text, waiting.line)
+    this.b.blankBefore = blankBefore
+  }
+
+  private paragraphAction(text: string, line: number): ActionDraft {
+    const b = this.b
+    const lead = splitActionNumber(withoutBullet(text))
+    const action: ActionDraft = { number: lead.number, text: lead.text, due: '', who: '', cost: '', rag: '', line, progress: null }
+    b.addActions(b.ensureObjective(line), [action])
+    b.section = 'actions'
+    return action
+  }
+
+  private fill(action: ActionDraft, fields: LabelledField[]): void {
+    for (const f of fields) {
+      if (f.role === 'number') action.number ??= f.value || null
+      else if (f.role === 'when') action.due = joinWrapped(action.due, f.value)
+      else if (f.role === 'who') action.who = joinWrapped(action.who, f.value)
+      else if (f.role === 'cost') action.cost = joinWrapped(action.cost, f.value)
+      else action.rag = joinWrapped(action.rag, f.value)
     }
   }
 

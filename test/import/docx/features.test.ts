@@ -39,8 +39,7 @@ t.test('grids, objectives and actions', async t => {
   t.same(warnings, [
     'table 2, row 2: objective 1 of grid 2 is named only by its number',
     'table 2, row 2: objective 1 of grid 2 has no text; recorded as "Objective 1"',
-    'table 2, row 6: action rows without a header row: columns taken from the previous action table',
-  ])
+  ], 'row 5, "Objective 2: …" across the table, keeps the table\'s header for row 6')
 })
 
 t.test('merged cells: down, a value for every row it covers; across, one value', async t => {
