@@ -52,7 +52,7 @@ export class PlanReader {
       if (l.kind === 'row') {
         this.settleParagraph()
         this.row(l)
-      } else if (!this.labelledLine(l.text, l.line)) {
+      } else if (!this.labelledLine(l.text)) {
         this.text(l.text, l.line)
       }
       b.blankBefore = false
@@ -251,7 +251,7 @@ export class PlanReader {
    * objective's actions makes that paragraph an action and fills its cells; after such an
    * action it fills more of its cells. Otherwise the paragraph waiting for it is read as before.
    */
-  private labelledLine(t: string, line: number): boolean {
+  private labelledLine(t: string): boolean {
     const b = this.b
     const waiting = this.pending
     if (waiting || this.labelled) {
