@@ -1,6 +1,7 @@
 // Configuration from the environment (API.md "Running"), validated once at start.
 import { z } from 'zod'
 import { DEFAULT_APPEND_QUOTA } from './app/appendQuota.js'
+import { DEFAULT_FEED_OPTIONS } from './http/routes/api/feed/index.js'
 
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -41,6 +42,14 @@ const Env = z.object({
   GRIDLEDGER_SIGNING_KEY: z.string().min(1).optional(),
   /** Import profiles stored on the server: NAME.json in this directory, chosen with POST /v1/imports?profile=NAME. */
   GRIDLEDGER_IMPORT_PROFILES_DIR: z.string().min(1).optional(),
+  /** GET /v1/feed: milliseconds between keep-alive comments on an idle feed. */
+  GRIDLEDGER_FEED_HEARTBEAT_MS: z.coerce.number().int().min(100).default(DEFAULT_FEED_OPTIONS.heartbeatMs),
+  /** GET /v1/feed: bytes held for one client before the feed waits for it to read. */
+  GRIDLEDGER_FEED_BUFFER_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_FEED_OPTIONS.maxBufferBytes),
+  /** GET /v1/feed: how long a client may leave its full buffer unread before it is disconnected (it resumes with Last-Event-ID). */
+  GRIDLEDGER_FEED_STALL_MS: z.coerce.number().int().min(100).default(DEFAULT_FEED_OPTIONS.stallMs),
+  /** GET /v1/feed: a connection is ended after this long (the client resumes). */
+  GRIDLEDGER_FEED_MAX_CONNECTION_MS: z.coerce.number().int().min(1000).default(DEFAULT_FEED_OPTIONS.maxConnectionMs),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 

@@ -49,6 +49,12 @@ export async function serve(config: Config): Promise<{ close(): Promise<void>; p
       retryAfterSeconds: config.GRIDLEDGER_RETRY_AFTER_SECONDS,
     },
     ...(metrics ? { metrics: { metrics, token: config.GRIDLEDGER_METRICS_PORT === undefined ? config.GRIDLEDGER_METRICS_TOKEN : undefined } } : {}),
+    feed: {
+      heartbeatMs: config.GRIDLEDGER_FEED_HEARTBEAT_MS,
+      maxBufferBytes: config.GRIDLEDGER_FEED_BUFFER_BYTES,
+      stallMs: config.GRIDLEDGER_FEED_STALL_MS,
+      maxConnectionMs: config.GRIDLEDGER_FEED_MAX_CONNECTION_MS,
+    },
   })
   metrics?.watch(ledger)
   let metricsApp: ReturnType<typeof Fastify> | null = null

@@ -2,7 +2,7 @@
 // openapi-fetch) against a real listening server: what it reads, records and is fed back.
 import t from 'tap'
 import { seedPlan, startHarness } from '../support/harness.js'
-import { followFeed, providerClient, providerJourney } from './journey.js'
+import { followFeed, clientFor, providerJourney } from './journey.js'
 
 t.test("a provider's system lists, reads, reports with an Idempotency-Key, proposes a RAG and follows the feed", async t => {
   const h = await startHarness({ feed: { maxConnectionMs: 60_000 } })
@@ -41,7 +41,7 @@ t.test("a provider's system lists, reads, reports with an Idempotency-Key, propo
 
   // Resuming from the last id received: what a commissioner records next, and nothing it had.
   await h.request({ method: 'PUT', url: `/v1/plans/${f.planId}/actions/${f.actionId}/rag`, payload: { rag: 'amber', reason: 'Agreed at the meeting' } })
-  const client = providerClient(base, provider.token)
+  const client = clientFor(base, provider.token)
   const resumed = await followFeed(client, { lastEventId: feed[feed.length - 1].id, live: false })
   t.equal(resumed.ended, true, 'live=false ends once caught up')
   t.same(resumed.events.map(e => e.type), ['RagSet'], 'only the entry recorded since')
@@ -53,11 +53,11 @@ t.test('the generated client sees the problems the document lists', async t => {
   t.teardown(() => h.close())
   const f = await seedPlan(h)
   const base = await h.app.listen({ port: 0, host: '127.0.0.1' })
-  const stranger = providerClient(base, 'not-a-token-0123456789')
+  const stranger = clientFor(base, 'not-a-token-0123456789')
   const denied = await stranger.GET('/v1/plans')
   t.equal(denied.response.status, 401)
   t.match(denied.error, { status: 401, title: String }, 'a problem document, typed as the error')
   const other = await h.token('provider', ['Turning Point'])
-  const hidden = await providerClient(base, other.token).GET('/v1/plans/{planId}', { params: { path: { planId: f.planId } } })
+  const hidden = await clientFor(base, other.token).GET('/v1/plans/{planId}', { params: { path: { planId: f.planId } } })
   t.equal(hidden.response.status, 404, "a plan it has no action in is not found")
 })

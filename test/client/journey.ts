@@ -18,7 +18,7 @@ export interface FeedEvent {
   entry: HistoryEntry
 }
 
-export function providerClient(baseUrl: string, token: string): GridLedgerClient {
+export function clientFor(baseUrl: string, token: string): GridLedgerClient {
   return createClient<paths>({ baseUrl, headers: { authorization: `Bearer ${token}` } })
 }
 
@@ -36,11 +36,21 @@ export function actionsOwnedBy(plan: PlanState, label: string): Action[] {
 
 /**
  * Follows GET /v1/feed from after `lastEventId` (all of it when absent) until `enough(events)`
- * holds or the server ends the stream; resume by passing the last event's id.
+ * holds or the server ends the stream (it throws when the connection breaks); resume by passing
+ * the last event's id.
  */
 export async function followFeed(
   client: GridLedgerClient,
-  options: { lastEventId?: number; live?: boolean; enough?: (events: FeedEvent[]) => boolean; signal?: AbortSignal } = {},
+  options: {
+    lastEventId?: number
+    live?: boolean
+    enough?: (events: FeedEvent[]) => boolean
+    /** Each event as it arrives (kept by the caller when the connection breaks). */
+    onEvent?: (event: FeedEvent) => void
+    /** Each comment line (the server's keep-alives). */
+    onComment?: (comment: string) => void
+    signal?: AbortSignal
+  } = {},
 ): Promise<{ events: FeedEvent[]; ended: boolean }> {
   const stop = new AbortController()
   options.signal?.addEventListener('abort', () => stop.abort(options.signal?.reason))
@@ -54,14 +64,34 @@ export async function followFeed(
   })
   if (!response.ok || !response.body) throw new Error(`followFeed: ${response.status} ${JSON.stringify(error)}`)
   const events: FeedEvent[] = []
-  const reader = response.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()).getReader()
+  let enough = false
+  // Checked after every event and comment, so an idle feed's keep-alives can end the wait too.
+  const check = () => {
+    if (!enough && options.enough?.(events)) {
+      enough = true
+      stop.abort()
+    }
+  }
+  const onComment = (comment: string) => {
+    options.onComment?.(comment)
+    check()
+  }
+  const reader = response.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream({ onComment })).getReader()
   try {
     for (;;) {
-      if (options.enough?.(events)) return { events, ended: false }
-      const { done, value } = await reader.read()
-      if (done) return { events, ended: true }
+      check()
+      if (enough) return { events, ended: false }
+      const next = await reader.read().catch((error: unknown) => {
+        if (enough) return { done: true as const, value: undefined }
+        throw error
+      })
+      if (enough) return { events, ended: false }
+      if (next.done) return { events, ended: true }
+      const value = next.value
       if (value.id === undefined) continue
-      events.push({ id: Number(value.id), type: value.event ?? 'message', entry: JSON.parse(value.data) as HistoryEntry })
+      const event: FeedEvent = { id: Number(value.id), type: value.event ?? 'message', entry: JSON.parse(value.data) as HistoryEntry }
+      events.push(event)
+      options.onEvent?.(event)
     }
   } finally {
     stop.abort()
@@ -86,7 +116,7 @@ export interface JourneyRecord {
  * until its own two entries arrive.
  */
 export async function providerJourney(baseUrl: string, token: string, label: string, round: { effectiveDate: string; idempotencyKey: string }): Promise<JourneyRecord> {
-  const client = providerClient(baseUrl, token)
+  const client = clientFor(baseUrl, token)
   const plans = ok('listPlans', await client.GET('/v1/plans')).items
   const planId = plans[0].id
   const plan = ok('getPlan', await client.GET('/v1/plans/{planId}', { params: { path: { planId } } }))

@@ -464,7 +464,7 @@ export interface paths {
         };
         /**
          * Follow every history entry you may see, live (Server-Sent Events)
-         * @description One event per history entry: `id` is its global position, `event` its type, `data` the history entry as JSON. Send `Last-Event-ID` (browsers do on reconnecting) to resume after the last one received: nothing is lost or repeated, across server restarts. Comment lines (`: keep-alive`) are sent while idle. A provider receives the entries about actions one of its labels owns.
+         * @description One event per history entry: `id` is its global position, `event` its type, `data` the history entry as JSON. Send `Last-Event-ID` (browsers do on reconnecting) to resume after the last one received: nothing is lost or repeated, across server restarts. Comment lines (`: keep-alive`) are sent while idle. A provider receives the entries about actions one of its labels owns. Each `data` is a `HistoryEntry` (components/schemas/HistoryEntry). A client that stops reading is disconnected once its bounded buffer stays full; it resumes with `Last-Event-ID`.
          */
         get: operations["followFeed"];
         put?: never;

@@ -1,12 +1,14 @@
 // GET /v1/feed against a listening server: one SSE event per history entry the caller may see, `id`
 // its global position; Last-Event-ID resumes without loss or duplicates across a restart on the same
-// store; keep-alive comments. (The cut-off of a client that stops reading is not shown here: the
-// loopback sockets' own buffers absorbed more than this machine could write in a test's time.)
+// store; keep-alive comments; a client that stops reading holds a bounded buffer, is disconnected,
+// and resumes with nothing lost.
 import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createParser } from 'eventsource-parser'
 import t from 'tap'
+import type { FeedConnectionEnd } from '../../src/http/routes/api/feed/index.js'
 import { seedPlan, startHarness, type Harness } from '../support/harness.js'
 
 interface SseEvent {
@@ -155,4 +157,67 @@ t.test('keep-alive comments while idle', async t => {
   t.pass('comments arrive while nothing is recorded')
   idle.close()
 
+})
+
+t.test('a client that stops reading: its buffer stays bounded, it is disconnected, and resuming gets everything', async t => {
+  const BUFFER = 64 * 1024
+  const ends: FeedConnectionEnd[] = []
+  const h = await startHarness({ appendQuota: 0, feed: { ...LONG, maxBufferBytes: BUFFER, stallMs: 500, onConnectionEnd: end => ends.push(end) } })
+  t.teardown(() => h.close())
+  const f = await seedPlan(h)
+  const base = await listen(h)
+
+  // A client that reads the response head and then nothing (its socket paused, so the kernel's
+  // buffers fill and then the server's).
+  const received: Buffer[] = []
+  const stalled = await new Promise<IncomingMessage>((resolve, reject) => {
+    const req = httpRequest(`${base}/v1/feed`, { headers: { authorization: 'Bearer test-admin-token-0123456789abcdef' } })
+    req.on('response', res => {
+      res.pause()
+      resolve(res)
+    })
+    req.on('error', reject)
+    req.end()
+  })
+  const closed = new Promise<void>(resolve => stalled.socket.once('close', () => resolve()))
+
+  // Many large entries (bulk reports of 40 notes of 20,000 characters, about 0.8 MB each) until
+  // the server gives up on the client; the kernel's socket buffers take a few MB first.
+  const note = (i: number) => `${i} `.padEnd(20_000, 'x')
+  let written = 0
+  let bytes = 0
+  for (let batch = 0; batch < 120 && !ends.some(e => e.reason === 'slow'); batch++) {
+    const items = Array.from({ length: 40 }, (_, i) => ({ actionId: f.actionId, effectiveDate: '2008-07-18', note: note(written + i) }))
+    const res = await h.request({ method: 'POST', url: `/v1/plans/${f.planId}/progress`, payload: { items } })
+    if (res.statusCode !== 201) throw new Error(`bulk progress: ${res.statusCode} ${res.body.slice(0, 200)}`)
+    written += items.length
+    bytes += items.length * 20_000
+  }
+  const deadline = Date.now() + 30_000
+  while (!ends.some(e => e.reason === 'slow') && Date.now() < deadline) await new Promise(r => setTimeout(r, 100))
+  const slow = ends.find(e => e.reason === 'slow')
+  t.ok(slow, `the stalled connection was closed as too slow after ${written} reports (${(bytes / 1e6).toFixed(1)} MB) were recorded`)
+  if (!slow) return
+  // What the server held for it at most: the buffer, the stream's readable side and the socket's
+  // high-water marks (16 KiB each), and the entries that crossed them (about 20 KB each).
+  const bound = BUFFER + 2 * 16 * 1024 + 3 * 21_000
+  t.ok(slow.peakBufferedBytes <= bound, `the server held at most ${slow.peakBufferedBytes} bytes for it (bound ${bound}) while ${(bytes / 1e6).toFixed(1)} MB were recorded`)
+  t.ok(slow.delivered < written + 4, `the feed stopped reading the store for it (${slow.delivered} of ${written + 4} entries written)`)
+
+  // The client reads what reached it before the cut, then resumes from the last complete event.
+  stalled.on('data', (chunk: Buffer) => received.push(chunk))
+  stalled.on('error', () => undefined)
+  stalled.resume()
+  await closed
+  t.pass('the connection is closed')
+  const ids: number[] = []
+  const parser = createParser({ onEvent: event => ids.push(Number(event.id)) })
+  parser.feed(Buffer.concat(received).toString('utf8'))
+  t.ok(ids.length > 0 && ids.length < written + 4, `${ids.length} events reached the client before the cut`)
+  const resumed = follow(base, 'test-admin-token-0123456789abcdef', { lastEventId: ids[ids.length - 1], query: 'live=false' })
+  await resumed.until(() => resumed.ended, 60_000)
+  const everything = follow(base, 'test-admin-token-0123456789abcdef', { query: 'live=false' })
+  await everything.until(() => everything.ended, 60_000)
+  t.equal(everything.events.length, written + 4, 'every entry recorded')
+  t.same([...ids, ...resumed.events.map(e => e.id)], everything.events.map(e => e.id), 'what reached it plus the resumption is every entry, once, in order')
 })
