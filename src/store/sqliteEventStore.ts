@@ -24,7 +24,7 @@ import { startCatchUpSubscription, SubscriberHub } from './catchUpSubscription.j
 import { isRetry, prepareAppend, type PreparedAppend } from './prepareAppend.js'
 import type { StoreObserver } from './storeObserver.js'
 import { describe, DURABILITY_MODES, isInMemory, openConnection, sqliteCode, type Durability } from './sqlite/connection.js'
-import { AppendQueue, highestWritten, settleBatch, type Outcome, type Pending } from './sqlite/groupCommit.js'
+import { AppendQueue, highestWritten, settleBatch, writtenEvents, type Outcome, type Pending } from './sqlite/groupCommit.js'
 import { HeadCache } from './sqlite/headCache.js'
 import { prepareStatements, tupleToStored, type EventTuple, type Statements } from './sqlite/statements.js'
 import { WalSync, type SyncFile } from './sqlite/walSync.js'
@@ -256,7 +256,8 @@ export class SqliteEventStore implements EventStore {
     this.stats.appends += batch.length
     this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length)
     if (this.observer?.batchCommitted) this.observer.batchCommitted(batch.length, outcomes.reduce((n, o) => n + (o.ok && !o.result.duplicate ? o.result.events.length : 0), 0))
-    const settle = () => settleBatch(batch, outcomes, () => this.hub.notify())
+    // Subscribers are handed the batch's events (durable by then) instead of reading them back.
+    const settle = () => settleBatch(batch, outcomes, () => this.hub.notify(writtenEvents(outcomes)))
     if (!this.wal) return settle()
     this.wal.committedBatch(highestWritten(outcomes), settle, error => batch.forEach(p => p.reject(error)))
   }

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3'
 import { mkdtempSync, rmSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DuplicateEventError, IdempotencyKeyTakenError, StoreUnavailableError, VersionConflictError, type AppendResult } from '../../src/store/eventStore.js'
+import { DuplicateEventError, IdempotencyKeyTakenError, StoreUnavailableError, VersionConflictError, type AppendResult, type StoredEvent } from '../../src/store/eventStore.js'
 import { eventHash, verifyChain } from '../../src/store/hashChain.js'
 import { createMemoryEventStore } from '../../src/store/memoryEventStore.js'
 import { openStore } from '../../src/store/openStore.js'
@@ -395,4 +395,58 @@ t.test('openStore parses GRIDLEDGER_STORE', async t => {
   await t.rejects(openStore('postgres://localhost/db'), /Accepted forms: memory:; sqlite:<path>.*esdb:\/\//, 'unknown schemes list the accepted forms')
   await t.rejects(openStore('sqlite:'), /names no SQLite file/)
   await t.rejects(openStore(''), /Unsupported GRIDLEDGER_STORE/)
+})
+
+t.test("sqlite: a live subscription is handed this process's commits instead of reading them back, and reads what it was not handed", async t => {
+  const { store, path } = fresh(t)
+  const readAll = store.readAll.bind(store)
+  let reads = 0
+  store.readAll = options => {
+    reads++
+    return readAll(options)
+  }
+  const delivered: StoredEvent[] = []
+  let release: () => void = () => undefined
+  let slow: Promise<void> | null = null
+  let caughtUp = false
+  const sub = store.subscribe({
+    after: 0,
+    onEvent: async e => {
+      delivered.push(e)
+      if (slow) await slow
+    },
+    onCaughtUp: () => void (caughtUp = true),
+  })
+  t.teardown(() => sub.close())
+  const until = async (what: () => boolean, label: string) => {
+    for (let i = 0; i < 500 && !what(); i++) await new Promise(r => setTimeout(r, 10))
+    t.ok(what(), label)
+  }
+  await until(() => caughtUp, 'caught up')
+  const readsAtStart = reads
+  // 64 writers, 4 appends each: group commits of many appends.
+  await Promise.all(Array.from({ length: 64 }, (_, w) => (async () => {
+    for (let i = 0; i < 4; i++) await store.append(`s-${w}`, [newEvent('Handed', { w, i })], { expectedVersion: i })
+  })()))
+  await until(() => delivered.length === 256, '256 delivered')
+  t.equal(reads, readsAtStart, 'none of our own commits read back')
+  t.same(delivered, await readAll({ after: 0, limit: 1000 }), 'exactly what the store holds, in position order')
+
+  // Another connection's commit is not handed: it is read.
+  const other = openSqliteEventStore(path)
+  t.teardown(() => other.close())
+  await other.append('other', [newEvent('Elsewhere'), newEvent('Elsewhere')], { expectedVersion: 0 })
+  await store.append('mine', [newEvent('Mine')], { expectedVersion: 0 })
+  store.checkOtherWriters()
+  await until(() => delivered.length === 259, "the other connection's events and ours")
+  t.ok(reads > readsAtStart, 'read from the store')
+  t.same(delivered, await readAll({ after: 0, limit: 1000 }), 'nothing missed, nothing twice, in order')
+
+  // A slow subscriber handed more than it holds reads the rest from the store.
+  slow = new Promise<void>(resolve => (release = resolve))
+  await Promise.all(Array.from({ length: 40 }, (_, w) => store.append(`slow-${w}`, Array.from({ length: 30 }, () => newEvent('Many')), { expectedVersion: 0 })))
+  release()
+  slow = null
+  await until(() => delivered.length === 259 + 1200, 'all 1,200 delivered')
+  t.same(delivered.map(e => e.position), (await readAll({ after: 0, limit: 5000 })).map(e => e.position), 'in order, none missed or repeated')
 })

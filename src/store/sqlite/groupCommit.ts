@@ -2,7 +2,7 @@
 // ONE transaction (flushed on setImmediate), at most `maxBatch` at a time; the rest go in the
 // next transaction, which can commit while this one syncs. Each append's caller is settled with
 // its own outcome once the batch's commit is on disk.
-import type { AppendResult } from '../eventStore.js'
+import type { AppendResult, StoredEvent } from '../eventStore.js'
 import type { PreparedAppend } from '../prepareAppend.js'
 
 export interface Pending {
@@ -58,6 +58,13 @@ export function highestWritten(outcomes: Outcome[]): number {
   let position = 0
   for (const o of outcomes) if (wroteEvents(o)) position = Math.max(position, o.result.position)
   return position
+}
+
+/** The events a committed batch stored, in position order. */
+export function writtenEvents(outcomes: Outcome[]): StoredEvent[] {
+  const events: StoredEvent[] = []
+  for (const o of outcomes) if (wroteEvents(o)) for (const e of o.result.events) events.push(e)
+  return events
 }
 
 /** Settles each caller of a committed batch with its outcome; calls `onWrote` when any stored new events. */
