@@ -1,8 +1,10 @@
 // The same appends against the peer, @event-driven-io/emmett-sqlite, side by side with ours.
 //
 // The peer lives in its own package (bench/peer/package.json), installed here on first use so
-// gridledger's own install and CI stay lean. It uses the sqlite3 package (built from source when
-// no prebuilt binary can be fetched, about a minute and a half here).
+// gridledger's own install and CI stay lean. It uses the sqlite3 package, built from source when
+// no prebuilt binary can be fetched (about two minutes of CPU, far longer on a loaded machine):
+// the install is kept in a cache outside the checkout, keyed by the peer's lockfile, and copied
+// from there by every later run and clone on the machine.
 //
 // Workload: 64 writers, one event each to its own stream, in rounds: all 64 append at once and
 // the round ends when every one is acknowledged. Rounds, not a closed loop, because with a shared
@@ -12,7 +14,9 @@
 // probe below shows it): those acknowledgements are not durable. At the end of a round every
 // append has been committed, so rounds count durable appends for both stores.
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs'
+import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { OursResult } from './appends.js'
 import { profileArgs, ROUNDS, SQLITE_DEFAULT_CHECKPOINT_PAGES } from './appends.js'
@@ -46,24 +50,60 @@ function peerVersion(): string {
   }
 }
 
-/** Installs bench/peer's packages if absent. Returns null when ready, else why not. */
+const NATIVE_MODULE = 'node_modules/sqlite3/build/Release/node_sqlite3.node'
+
+function peerInstalledIn(dir: string): boolean {
+  return existsSync(join(dir, 'node_modules/@event-driven-io/emmett-sqlite')) && existsSync(join(dir, NATIVE_MODULE))
+}
+
+/** Where a finished install of the peer is kept for later runs: one per lockfile, platform and architecture. */
+export function peerCacheDir(): string {
+  const lock = readFileSync(join(PEER_DIR, 'package-lock.json'))
+  const key = createHash('sha256').update(lock).update(`${process.platform}-${process.arch}`).digest('hex').slice(0, 16)
+  return join(process.env.BENCH_PEER_CACHE ?? join(homedir(), '.cache', 'gridledger', 'bench-peer'), key)
+}
+
+/**
+ * Installs bench/peer's packages if absent: copied from the cache when an earlier run installed
+ * them, else with npm ci (no time limit: building sqlite3 from source takes minutes on a busy
+ * machine), then kept in the cache. Returns null when ready, else why not.
+ */
 export function ensurePeerInstalled(): string | null {
-  if (existsSync(join(PEER_DIR, 'node_modules/@event-driven-io/emmett-sqlite')) && existsSync(join(PEER_DIR, 'node_modules/sqlite3/build/Release/node_sqlite3.node'))) return null
+  const cache = peerCacheDir()
+  if (peerInstalledIn(PEER_DIR)) {
+    if (!peerInstalledIn(cache)) keepInCache(cache)
+    return null
+  }
+  if (peerInstalledIn(cache)) {
+    log(`peer: copying bench/peer/node_modules from the cache (${cache})`)
+    cpSync(join(cache, 'node_modules'), join(PEER_DIR, 'node_modules'), { recursive: true, verbatimSymlinks: true })
+    if (peerInstalledIn(PEER_DIR)) return null
+  }
   // bench/peer/package-lock.json pins every package the peer runs on: npm ci installs exactly those.
-  log('peer: installing bench/peer (npm ci --legacy-peer-deps, from its lockfile); the sqlite3 package may build from source')
+  log('peer: installing bench/peer (npm ci --legacy-peer-deps, from its lockfile); the sqlite3 package may build from source, which takes minutes')
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
   const res = spawnSync(npm, ['ci', '--prefix', PEER_DIR, '--legacy-peer-deps', '--no-audit', '--no-fund'], {
     cwd: PEER_DIR,
     stdio: ['ignore', 'inherit', 'pipe'],
     encoding: 'utf8',
-    timeout: 10 * 60_000,
   })
   if (res.status !== 0) {
     const tail = (res.stderr ?? '').trim().split('\n').slice(-5).join(' / ')
     return `npm ci in bench/peer failed (${res.error ? res.error.message : `exit ${res.status}`}): ${tail}`
   }
-  if (!existsSync(join(PEER_DIR, 'node_modules/sqlite3/build/Release/node_sqlite3.node'))) return 'the sqlite3 package installed without its native module (its install script did not run or failed)'
+  if (!existsSync(join(PEER_DIR, NATIVE_MODULE))) return 'the sqlite3 package installed without its native module (its install script did not run or failed)'
+  keepInCache(cache)
   return null
+}
+
+function keepInCache(cache: string): void {
+  try {
+    rmSync(cache, { recursive: true, force: true })
+    cpSync(join(PEER_DIR, 'node_modules'), join(cache, 'node_modules'), { recursive: true, verbatimSymlinks: true })
+    log(`peer: install kept in ${cache} for later runs`)
+  } catch (error) {
+    log(`peer: could not keep the install in ${cache}: ${(error as Error).message}`)
+  }
 }
 
 async function compare(): Promise<BenchResult> {
@@ -118,4 +158,13 @@ async function compare(): Promise<BenchResult> {
   }
 }
 
-if (isMain(import.meta.url)) emitResult(await compare())
+if (isMain(import.meta.url)) {
+  if (arg('part') === 'install') {
+    // `npm run bench:peer` ahead of a timed run: the install (and its cache) without the benchmark.
+    const why = ensurePeerInstalled()
+    if (why) {
+      console.error(why)
+      process.exit(1)
+    }
+  } else emitResult(await compare())
+}
