@@ -8,6 +8,7 @@ import { matchGridHeading, type GridHeading } from './gridStructure.js'
 import { readPlanHeader } from './header.js'
 import { compileRules, DEFAULT_RULES } from './profile.js'
 import { refuseInput } from './limits.js'
+import { findOutline, OUTLINE_HINT } from './outline.js'
 import { capWarnings, limit, MAX_SHORT, toGrid } from './reader/assemble.js'
 import { PlanReader } from './reader/planReader.js'
 import { fromSourceLines, type SourceLine } from './sourceLines.js'
@@ -29,7 +30,7 @@ export function parsePlanDocument(text: string, options: ParseOptions = {}): Par
   // Fast refusal: no line can be a grid heading if the words never occur. (One linear scan;
   // saves cleaning every line of a large text that is not a plan.)
   // (A profile with its own grid words has headings this scan does not know.)
-  if (!options.profile?.headings?.grid?.length && !/(?:grid|section)\s+(?:\d|[a-z])/i.test(text)) {
+  if (!options.profile?.headings?.grid?.length && !/(?:grid|section)\s+(?:\d|[a-z])/i.test(text) && !OUTLINE_HINT.test(text)) {
     const yearNamed = /\b(?:19|20)\d{2}\s?[/\-–]\s?\d{1,4}\b/.test(text)
     return {
       ok: false,
@@ -75,6 +76,20 @@ function parseDocLines(lines: DocLine[], options: ParseOptions): ParseResult {
     }
   })
 
+  // No heading by the profile's words: a numbered outline (1 / 1.1 / 1.1.1) may be the structure.
+  const outline = firstGridIndex < 0 ? findOutline(lines) : null
+  if (outline) {
+    lines.forEach((l, i) => {
+      const item = outline.get(l.line)
+      if (item?.kind !== 'grid') return
+      headingNumbers.add(item.heading.number)
+      if (firstGridIndex < 0) {
+        firstGridIndex = i
+        firstHeading = item.heading
+      }
+    })
+  }
+
   const header = readPlanHeader(lines, firstGridIndex, warnings, rules)
   const problems: string[] = []
   if (firstGridIndex < 0) problems.push(NO_GRID)
@@ -91,7 +106,7 @@ function parseDocLines(lines: DocLine[], options: ParseOptions): ParseResult {
   }
 
   const onLine = options.onLine ?? (() => {})
-  const drafts = new PlanReader(header, year, firstHeading, headingNumbers, warnings, rules).read(lines, onLine)
+  const drafts = new PlanReader(header, year, firstHeading, headingNumbers, warnings, rules, outline).read(lines, onLine)
   const grids = drafts.map(g => toGrid(g, warnings, onLine)).sort((a, b) => a.number - b.number)
   if (grids.length === 0) {
     return { ok: false, reason: 'not a plan document: no planning grid could be read', warnings: capWarnings(warnings) }

@@ -39,6 +39,7 @@ const SHAPES: Record<string, (n: number) => string> = {
   'bullets with label lines': n => `${HEAD}Objective 1: x\n${'• Do a thing\nLead: DAT\nTimescale: May 2006\n'.repeat(n / 41)}`,
   'one label line of many parts': n => `${HEAD}Objective 1: x\n• Do a thing\nLead: ${'DAT; '.repeat(n / 5)}\n`,
   'paragraphs that no label follows': n => `${HEAD}Objective 1: x\n${'A paragraph of text\n\n'.repeat(n / 21)}`,
+  'a numbered outline': n => `Ealing DAAT\nAdult drug treatment plan 2006/07\n${'1 Grid\n1.1 Objective\n1.1.1 Do\nLead: DAT\n'.repeat(n / 40)}`,
   'expected outcomes wrapped': n => `${HEAD}Objective 1: x\nExpected outcomes\n${'lower case line\n'.repeat(n / 16)}`,
 }
 

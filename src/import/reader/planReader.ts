@@ -4,6 +4,7 @@
 import { isPageNumberLine, looksLikePartnership, looksLikePlanTitle, matchGridHeading, matchObjectiveMarker, matchSectionHeading, type GridHeading, type SectionHeading } from '../gridStructure.js'
 import type { PlanHeader } from '../header.js'
 import { joinWrapped } from '../normaliseText.js'
+import type { Outline, OutlineItem } from '../outline.js'
 import { isSeparatorRow, recogniseHeader, rowTexts, type ColumnRole, type DocLine } from '../tables.js'
 import type { ImportWarning } from '../types.js'
 import { DEFAULT_RULES, type ImportRules } from '../profile.js'
@@ -36,6 +37,8 @@ export class PlanReader {
     warnings: ImportWarning[],
     /** The built-in profile with the user's words, if any. */
     private readonly rules: ImportRules = DEFAULT_RULES,
+    /** The document's numbered outline, when that is its structure (outline.ts). */
+    private readonly outline: Outline | null = null,
   ) {
     this.b = new PlanBuilder(header, planYear, firstHeading, headingNumbers, warnings)
   }
@@ -100,6 +103,8 @@ export class PlanReader {
       this.countPageHeader(t, line)
       return
     }
+    const item = this.outline?.get(line)
+    if (item && this.outlineItem(item, t, line)) return
     if (b.table) {
       const last = b.table.last
       if (b.table.kind === 'actions' && last && (startsLower(t) || startsWithPunctuation(t)) && !this.isStructural(t)) {
@@ -285,6 +290,10 @@ export class PlanReader {
 
   /** The paragraph no label line followed: read as it would have been without waiting. */
   private settleParagraph(): void {
+    const done = this.labelled
+    if (done && !done.due && !done.who && !done.cost && !done.rag) {
+      this.b.warn(done.line, `action ${done.number ?? `"${short(done.text, 40)}"`} has no by when, by whom or cost under it; recorded as an action`)
+    }
     this.labelled = null
     const waiting = this.pending
     if (!waiting) return
@@ -312,6 +321,24 @@ export class PlanReader {
       else if (f.role === 'cost') action.cost = joinWrapped(action.cost, f.value)
       else action.rag = joinWrapped(action.rag, f.value)
     }
+  }
+
+  /** A line of the numbered outline: a grid, an objective, or an action (label lines may follow it). */
+  private outlineItem(item: OutlineItem, t: string, line: number): boolean {
+    const b = this.b
+    if (item.kind === 'grid') {
+      b.startGrid(item.heading, line)
+      return true
+    }
+    if (!b.grid) return false
+    b.table = null
+    if (item.kind === 'objective') {
+      b.startObjective(item.marker.number, item.marker.text, line, false)
+      b.section = 'objective'
+      return true
+    }
+    this.labelled = this.paragraphAction(t, line)
+    return true
   }
 
   private beforeFirstGrid(t: string, line: number): void {
