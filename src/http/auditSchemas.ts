@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import { PROGRESS_STATUSES, RAGS } from '../domain/values/types.js'
 import { MAX_SHORT_TEXT, MAX_TEXT } from '../domain/limits.js'
+import { dateOut, instantOut } from './responseSchemas.js'
 import { calendarDate, Id, instant } from './schemas.js'
 
 export const ChangesQuery = z.strictObject({ from: instant, to: instant, effectiveOn: calendarDate.optional() })
@@ -15,8 +16,8 @@ const progress = z.object({
   percentComplete: z.number().int().nullable(),
   note: z.string(),
   furtherAction: z.string().nullable(),
-  effectiveDate: z.string(),
-  recordedAt: z.string(),
+  effectiveDate: dateOut,
+  recordedAt: instantOut,
 })
 const itemKind = z.enum(['grid', 'objective', 'action'])
 export const PlanItem = z
@@ -28,14 +29,14 @@ export const PlanItem = z
       due, owners: z.array(z.string()), cost: money, rag: rag.nullable(), progress: progress.nullable(),
     }),
   ])
-  .meta({ description: 'A grid, objective or (live) action of the plan, flat, with the fields compared' })
+  .meta({ id: 'PlanItem', description: 'A grid, objective or (live) action of the plan, flat, with the fields compared' })
 export const PlanChanges = z.object({
-  from: z.string(),
-  to: z.string(),
+  from: instantOut,
+  to: instantOut,
   added: z.array(PlanItem),
   withdrawn: z.array(PlanItem),
-  changed: z.array(z.object({ kind: itemKind, id: z.string(), field: z.string(), before: z.unknown(), after: z.unknown() })),
-})
+  changed: z.array(z.object({ kind: itemKind, id: z.string(), field: z.string().meta({ example: 'rag' }), before: z.unknown(), after: z.unknown() })),
+}).meta({ id: 'PlanChanges', description: 'The plan at `to` compared with the plan at `from`' })
 
 export const SignOffParams = z.strictObject({ planId: Id, signoffId: Id })
 export const SignOffBody = z.strictObject({
@@ -47,19 +48,19 @@ const actorRef = z.object({ tokenId: z.string().nullable(), role: z.string(), la
 export const SignOff = z.object({
   id: z.string(),
   quarter: z.number().int(),
-  asOf: z.string().meta({ description: 'the report is as recorded at this instant' }),
-  signedBy: z.string(),
+  asOf: instantOut.meta({ description: 'the report is as recorded at this instant' }),
+  signedBy: z.string().meta({ example: 'Joint Commissioning Group' }),
   note: z.string().nullable(),
   contentHash: z.string().meta({ description: "sha256 (hex) of the report's canonical JSON (keys sorted at every depth)" }),
-  signedAt: z.string(),
+  signedAt: instantOut,
   actor: actorRef,
   reportVersion: z.number().int().meta({ description: "the report was folded from the plan's first reportVersion events" }),
   position: z.number().int().meta({ description: "the sign-off's own place in the plan's history" }),
   signedHead: z.record(z.string(), z.unknown()).nullable().meta({ description: "the server's signed chain head at reportVersion (a signed head, see GET …/head)" }),
-})
-export const SignOffList = z.object({ items: z.array(SignOff) })
-export const SignedReport = SignOff.extend({ report: z.record(z.string(), z.unknown()).meta({ description: 'the quarterly report exactly as signed' }) })
-export const SignOffCreated = SignOff.extend({ version: z.number().int() })
+}).meta({ id: 'SignOff', description: 'A quarterly report frozen with its hash' })
+export const SignOffList = z.object({ items: z.array(SignOff) }).meta({ id: 'SignOffList' })
+export const SignedReport = SignOff.extend({ report: z.record(z.string(), z.unknown()).meta({ description: 'the quarterly report exactly as signed' }) }).meta({ id: 'SignedReport' })
+export const SignOffCreated = SignOff.extend({ version: z.number().int().meta({ description: "The plan's version after the command (also its ETag)", example: 6 }) }).meta({ id: 'SignOffCreated' })
 
 /** The export's lines (application/x-ndjson): not validated on the way out, it is a stream. */
 export const ExportLine = z.union([
@@ -81,11 +82,11 @@ export const SignedHead = z
     streamId: z.string(),
     version: z.number().int().meta({ description: "how many of the plan's events the head covers" }),
     head: z.string().meta({ description: 'the hash of event `version`' }),
-    signedAt: z.string(),
+    signedAt: instantOut,
     keyId: z.string().meta({ description: "sha256 (hex) of the public key's SPKI DER" }),
     signature: z.string().meta({ description: 'Ed25519 signature (base64) over the canonical JSON of the other fields' }),
   })
-  .meta({ description: "The server's signature over a plan's chain head: keep it to prove later that history up to it was not rewritten" })
+  .meta({ id: 'SignedHead', description: "The server's signature over a plan's chain head: keep it to prove later that history up to it was not rewritten" })
 export const PublicKeys = z.object({
   items: z.array(z.object({ keyId: z.string(), algorithm: z.literal('Ed25519'), publicKey: z.string().meta({ description: 'SPKI PEM' }) })),
-})
+}).meta({ id: 'SigningKeys' })

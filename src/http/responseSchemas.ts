@@ -9,9 +9,10 @@ import { ROLES } from '../domain/roles.js'
 import { PROGRESS_STATUSES, RAGS } from '../domain/values/types.js'
 
 const INSTANT = '2008-07-12T09:30:00.000Z'
-const instantOut = z.string().meta({ format: 'date-time', example: INSTANT })
-const dateOut = z.string().meta({ format: 'date', example: '2008-06-30' })
-const rag = z.enum(RAGS as [string, ...string[]]).meta({ id: 'Rag', description: 'A RAG rating' })
+/** An instant and a calendar date as answered (meetingSchemas.ts and auditSchemas.ts use them too). */
+export const instantOut = z.string().meta({ format: 'date-time', example: INSTANT })
+export const dateOut = z.string().meta({ format: 'date', example: '2008-06-30' })
+export const rag = z.enum(RAGS as [string, ...string[]]).meta({ id: 'Rag', description: 'A RAG rating' })
 const progressStatus = z.enum(PROGRESS_STATUSES as [string, ...string[]]).meta({ id: 'ProgressStatus', description: 'Where an action stands' })
 const version = z.number().int().min(0).meta({ description: "The plan's version after the command (also its ETag)", example: 6 })
 const role = z.enum(ROLES).meta({ id: 'Role' })

@@ -653,6 +653,57 @@ export interface components {
             role: components["schemas"]["Role"];
             label: string | null;
         };
+        /** @description An action in the meeting's scope, with what the meeting should look at */
+        AgendaItem: {
+            actionId: string;
+            gridNumber: number;
+            gridTitle: string;
+            objectiveNumber: string | null;
+            actionNumber: string | null;
+            action: string;
+            byWhen: string;
+            byWhom: string;
+            rag: components["schemas"]["Rag"] | null;
+            proposedRag: {
+                rag: components["schemas"]["Rag"];
+                reason: string | null;
+                actor: components["schemas"]["Actor"];
+                /**
+                 * Format: date-time
+                 * @example 2008-07-12T09:30:00.000Z
+                 */
+                recordedAt: string;
+            } | null;
+            suggestedRag: {
+                rag: components["schemas"]["Rag"];
+                basis: string;
+            } | null;
+            progress: {
+                status: ("not_started" | "in_progress" | "completed" | "deferred" | "ongoing") | null;
+                percentComplete: number | null;
+                note: string;
+                furtherAction: string | null;
+                /**
+                 * Format: date
+                 * @example 2008-06-30
+                 */
+                effectiveDate: string;
+                /**
+                 * Format: date-time
+                 * @example 2008-07-12T09:30:00.000Z
+                 */
+                recordedAt: string;
+            } | null;
+            /** @description The action's entries since the previous meeting */
+            since: components["schemas"]["HistoryEntry"][];
+            /**
+             * @example [
+             *       "overdue",
+             *       "proposal"
+             *     ]
+             */
+            flags: ("overdue" | "red" | "proposal" | "no-update" | "due-soon")[];
+        };
         BudgetLine: {
             label: string;
             plannedLastYear: components["schemas"]["Money"] | null;
@@ -785,6 +836,180 @@ export interface components {
             partnerships: string[];
             label: string | null;
         };
+        /** @description A contract monitoring meeting */
+        Meeting: {
+            id: string;
+            planId: string;
+            /**
+             * Format: date
+             * @description The day the meeting is held
+             * @example 2008-06-30
+             */
+            date: string;
+            /** @example Q1 contract monitoring: CNWL */
+            title: string;
+            /**
+             * @description The providers in scope; none = the whole plan
+             * @example [
+             *       "CNWL"
+             *     ]
+             */
+            owners: string[];
+            /**
+             * @example [
+             *       "Commissioning manager",
+             *       "CNWL service manager"
+             *     ]
+             */
+            attendees: string[];
+            /** @enum {string} */
+            status: "open" | "closed";
+            notes: string | null;
+            /**
+             * Format: date-time
+             * @example 2008-07-12T09:30:00.000Z
+             */
+            recordedAt: string;
+            closedAt: string | null;
+        };
+        MeetingClosed: {
+            id: string;
+            planId: string;
+            /**
+             * Format: date
+             * @description The day the meeting is held
+             * @example 2008-06-30
+             */
+            date: string;
+            /** @enum {string} */
+            status: "open" | "closed";
+            notes: string | null;
+            /**
+             * Format: date-time
+             * @example 2008-07-12T09:30:00.000Z
+             */
+            closedAt: string;
+            /**
+             * @description The plan's version after the command (also its ETag)
+             * @example 6
+             */
+            version: number;
+        };
+        /** @description A meeting with its agenda and the decisions recorded at it */
+        MeetingDetail: {
+            id: string;
+            planId: string;
+            /**
+             * Format: date
+             * @description The day the meeting is held
+             * @example 2008-06-30
+             */
+            date: string;
+            /** @example Q1 contract monitoring: CNWL */
+            title: string;
+            /**
+             * @description The providers in scope; none = the whole plan
+             * @example [
+             *       "CNWL"
+             *     ]
+             */
+            owners: string[];
+            /**
+             * @example [
+             *       "Commissioning manager",
+             *       "CNWL service manager"
+             *     ]
+             */
+            attendees: string[];
+            /** @enum {string} */
+            status: "open" | "closed";
+            notes: string | null;
+            /**
+             * Format: date-time
+             * @example 2008-07-12T09:30:00.000Z
+             */
+            recordedAt: string;
+            closedAt: string | null;
+            agenda: components["schemas"]["AgendaItem"][];
+            decisions: components["schemas"]["HistoryEntry"][];
+        };
+        MeetingList: {
+            items: components["schemas"]["Meeting"][];
+        };
+        /** @description Minutes as JSON; format=html is one self-contained page, format=docx a Word document */
+        Minutes: {
+            plan: {
+                id: string;
+                partnership: string;
+                year: string;
+                title: string;
+            };
+            meeting: components["schemas"]["Meeting"];
+            attendees: string[];
+            decisions: {
+                position: number;
+                /** @example RagSet */
+                type: string;
+                /**
+                 * Format: date-time
+                 * @example 2008-07-12T09:30:00.000Z
+                 */
+                recordedAt: string;
+                /**
+                 * Format: date
+                 * @example 2008-06-30
+                 */
+                effectiveDate: string;
+                actor: components["schemas"]["Actor"];
+                actionId: string;
+                gridNumber: number | null;
+                objectiveNumber: string | null;
+                actionNumber: string | null;
+                action: string | null;
+                /** @enum {string} */
+                field: "progress" | "rag" | "proposedRag";
+                before: {
+                    status: ("not_started" | "in_progress" | "completed" | "deferred" | "ongoing") | null;
+                    percentComplete: number | null;
+                    note: string;
+                    furtherAction: string | null;
+                    /**
+                     * Format: date
+                     * @example 2008-06-30
+                     */
+                    effectiveDate: string;
+                } | components["schemas"]["Rag"] | null;
+                after: {
+                    status: ("not_started" | "in_progress" | "completed" | "deferred" | "ongoing") | null;
+                    percentComplete: number | null;
+                    note: string;
+                    furtherAction: string | null;
+                    /**
+                     * Format: date
+                     * @example 2008-06-30
+                     */
+                    effectiveDate: string;
+                } | components["schemas"]["Rag"] | null;
+                reason: string | null;
+                acceptsProposal: boolean;
+            }[];
+            notDiscussed: {
+                actionId: string;
+                gridNumber: number;
+                objectiveNumber: string | null;
+                actionNumber: string | null;
+                action: string;
+                byWhom: string;
+                rag: components["schemas"]["Rag"] | null;
+                /**
+                 * @example [
+                 *       "overdue",
+                 *       "proposal"
+                 *     ]
+                 */
+                flags: ("overdue" | "red" | "proposal" | "no-update" | "due-soon")[];
+            }[];
+        };
         /** @description An amount as written, and in integer pence */
         Money: {
             /** @example £4,400 */
@@ -823,6 +1048,80 @@ export interface components {
              * @example 6
              */
             version: number;
+        };
+        /** @description The plan at `to` compared with the plan at `from` */
+        PlanChanges: {
+            /**
+             * Format: date-time
+             * @example 2008-07-12T09:30:00.000Z
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @example 2008-07-12T09:30:00.000Z
+             */
+            to: string;
+            added: components["schemas"]["PlanItem"][];
+            withdrawn: components["schemas"]["PlanItem"][];
+            changed: {
+                /** @enum {string} */
+                kind: "grid" | "objective" | "action";
+                id: string;
+                /** @example rag */
+                field: string;
+                before: unknown;
+                after: unknown;
+            }[];
+        };
+        /** @description A grid, objective or (live) action of the plan, flat, with the fields compared */
+        PlanItem: {
+            /** @constant */
+            kind: "grid";
+            id: string;
+            number: number;
+            title: string;
+        } | {
+            /** @constant */
+            kind: "objective";
+            id: string;
+            gridId: string;
+            number: string | null;
+            text: string;
+            outcomes: string[];
+        } | {
+            /** @constant */
+            kind: "action";
+            id: string;
+            objectiveId: string;
+            number: string | null;
+            text: string;
+            due: {
+                text: string;
+                from: string | null;
+                to: string | null;
+            };
+            owners: string[];
+            cost: {
+                text: string;
+                pence: number | null;
+            };
+            rag: ("red" | "amber" | "green") | null;
+            progress: {
+                status: ("not_started" | "in_progress" | "completed" | "deferred" | "ongoing") | null;
+                percentComplete: number | null;
+                note: string;
+                furtherAction: string | null;
+                /**
+                 * Format: date
+                 * @example 2008-06-30
+                 */
+                effectiveDate: string;
+                /**
+                 * Format: date-time
+                 * @example 2008-07-12T09:30:00.000Z
+                 */
+                recordedAt: string;
+            } | null;
         };
         PlanList: {
             items: components["schemas"]["PlanSummary"][];
@@ -937,6 +1236,52 @@ export interface components {
          * @enum {string}
          */
         Rag: "red" | "amber" | "green";
+        /** @description The provider's proposed rating, now the RAG */
+        RagProposalAccepted: {
+            actionId: string;
+            /**
+             * Format: date
+             * @example 2008-06-30
+             */
+            effectiveDate: string;
+            reason: string | null;
+            meetingId: string | null;
+            eventId: string;
+            /**
+             * Format: date-time
+             * @example 2008-07-12T09:30:00.000Z
+             */
+            recordedAt: string;
+            /**
+             * @description The plan's version after the command (also its ETag)
+             * @example 6
+             */
+            version: number;
+            rag: components["schemas"]["Rag"];
+        };
+        /** @description The proposal closed; the RAG stays */
+        RagProposalRejected: {
+            actionId: string;
+            /**
+             * Format: date
+             * @example 2008-06-30
+             */
+            effectiveDate: string;
+            reason: string | null;
+            meetingId: string | null;
+            eventId: string;
+            /**
+             * Format: date-time
+             * @example 2008-07-12T09:30:00.000Z
+             */
+            recordedAt: string;
+            /**
+             * @description The plan's version after the command (also its ETag)
+             * @example 6
+             */
+            version: number;
+            rejectedRag: components["schemas"]["Rag"];
+        };
         /** @description A provider's rating, recorded as a proposal */
         RagProposed: {
             actionId: string;
@@ -1026,6 +1371,147 @@ export interface components {
         ServiceStatus: {
             /** @example ok */
             status: string;
+        };
+        /** @description The server's signature over a plan's chain head: keep it to prove later that history up to it was not rewritten */
+        SignedHead: {
+            /** @constant */
+            format: "gridledger-chain-head/1";
+            planId: string;
+            streamId: string;
+            /** @description how many of the plan's events the head covers */
+            version: number;
+            /** @description the hash of event `version` */
+            head: string;
+            /**
+             * Format: date-time
+             * @example 2008-07-12T09:30:00.000Z
+             */
+            signedAt: string;
+            /** @description sha256 (hex) of the public key's SPKI DER */
+            keyId: string;
+            /** @description Ed25519 signature (base64) over the canonical JSON of the other fields */
+            signature: string;
+        };
+        SignedReport: {
+            id: string;
+            quarter: number;
+            /**
+             * Format: date-time
+             * @description the report is as recorded at this instant
+             * @example 2008-07-12T09:30:00.000Z
+             */
+            asOf: string;
+            /** @example Joint Commissioning Group */
+            signedBy: string;
+            note: string | null;
+            /** @description sha256 (hex) of the report's canonical JSON (keys sorted at every depth) */
+            contentHash: string;
+            /**
+             * Format: date-time
+             * @example 2008-07-12T09:30:00.000Z
+             */
+            signedAt: string;
+            actor: {
+                tokenId: string | null;
+                role: string;
+                label: string | null;
+            };
+            /** @description the report was folded from the plan's first reportVersion events */
+            reportVersion: number;
+            /** @description the sign-off's own place in the plan's history */
+            position: number;
+            /** @description the server's signed chain head at reportVersion (a signed head, see GET …/head) */
+            signedHead: {
+                [key: string]: unknown;
+            } | null;
+            /** @description the quarterly report exactly as signed */
+            report: {
+                [key: string]: unknown;
+            };
+        };
+        SigningKeys: {
+            items: {
+                keyId: string;
+                /** @constant */
+                algorithm: "Ed25519";
+                /** @description SPKI PEM */
+                publicKey: string;
+            }[];
+        };
+        /** @description A quarterly report frozen with its hash */
+        SignOff: {
+            id: string;
+            quarter: number;
+            /**
+             * Format: date-time
+             * @description the report is as recorded at this instant
+             * @example 2008-07-12T09:30:00.000Z
+             */
+            asOf: string;
+            /** @example Joint Commissioning Group */
+            signedBy: string;
+            note: string | null;
+            /** @description sha256 (hex) of the report's canonical JSON (keys sorted at every depth) */
+            contentHash: string;
+            /**
+             * Format: date-time
+             * @example 2008-07-12T09:30:00.000Z
+             */
+            signedAt: string;
+            actor: {
+                tokenId: string | null;
+                role: string;
+                label: string | null;
+            };
+            /** @description the report was folded from the plan's first reportVersion events */
+            reportVersion: number;
+            /** @description the sign-off's own place in the plan's history */
+            position: number;
+            /** @description the server's signed chain head at reportVersion (a signed head, see GET …/head) */
+            signedHead: {
+                [key: string]: unknown;
+            } | null;
+        };
+        SignOffCreated: {
+            id: string;
+            quarter: number;
+            /**
+             * Format: date-time
+             * @description the report is as recorded at this instant
+             * @example 2008-07-12T09:30:00.000Z
+             */
+            asOf: string;
+            /** @example Joint Commissioning Group */
+            signedBy: string;
+            note: string | null;
+            /** @description sha256 (hex) of the report's canonical JSON (keys sorted at every depth) */
+            contentHash: string;
+            /**
+             * Format: date-time
+             * @example 2008-07-12T09:30:00.000Z
+             */
+            signedAt: string;
+            actor: {
+                tokenId: string | null;
+                role: string;
+                label: string | null;
+            };
+            /** @description the report was folded from the plan's first reportVersion events */
+            reportVersion: number;
+            /** @description the sign-off's own place in the plan's history */
+            position: number;
+            /** @description the server's signed chain head at reportVersion (a signed head, see GET …/head) */
+            signedHead: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * @description The plan's version after the command (also its ETag)
+             * @example 6
+             */
+            version: number;
+        };
+        SignOffList: {
+            items: components["schemas"]["SignOff"][];
         };
     };
     responses: {
@@ -2058,21 +2544,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: {
-                            id: string;
-                            planId: string;
-                            date: string;
-                            title: string;
-                            owners: string[];
-                            attendees: string[];
-                            /** @enum {string} */
-                            status: "open" | "closed";
-                            notes: string | null;
-                            recordedAt: string;
-                            closedAt: string | null;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["MeetingList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2120,19 +2592,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        planId: string;
-                        date: string;
-                        title: string;
-                        owners: string[];
-                        attendees: string[];
-                        /** @enum {string} */
-                        status: "open" | "closed";
-                        notes: string | null;
-                        recordedAt: string;
-                        closedAt: string | null;
-                    };
+                    "application/json": components["schemas"]["Meeting"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2166,91 +2626,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        planId: string;
-                        date: string;
-                        title: string;
-                        owners: string[];
-                        attendees: string[];
-                        /** @enum {string} */
-                        status: "open" | "closed";
-                        notes: string | null;
-                        recordedAt: string;
-                        closedAt: string | null;
-                        agenda: {
-                            actionId: string;
-                            gridNumber: number;
-                            gridTitle: string;
-                            objectiveNumber: string | null;
-                            actionNumber: string | null;
-                            action: string;
-                            byWhen: string;
-                            byWhom: string;
-                            rag: ("red" | "amber" | "green") | null;
-                            proposedRag: {
-                                /** @enum {string} */
-                                rag: "red" | "amber" | "green";
-                                reason: string | null;
-                                actor: {
-                                    tokenId: string | null;
-                                    role: string;
-                                    label: string | null;
-                                };
-                                recordedAt: string;
-                            } | null;
-                            suggestedRag: {
-                                /** @enum {string} */
-                                rag: "red" | "amber" | "green";
-                                basis: string;
-                            } | null;
-                            progress: {
-                                status: ("not_started" | "in_progress" | "completed" | "deferred" | "ongoing") | null;
-                                percentComplete: number | null;
-                                note: string;
-                                furtherAction: string | null;
-                                effectiveDate: string;
-                                recordedAt: string;
-                            } | null;
-                            since: {
-                                position: number;
-                                type: string;
-                                recordedAt: string;
-                                effectiveDate?: string;
-                                actor: {
-                                    tokenId: string | null;
-                                    role: string;
-                                    label: string | null;
-                                };
-                                planId: string;
-                                gridId?: string;
-                                objectiveId?: string;
-                                actionId?: string;
-                                data: {
-                                    [key: string]: unknown;
-                                };
-                            }[];
-                            flags: ("overdue" | "red" | "proposal" | "no-update" | "due-soon")[];
-                        }[];
-                        decisions: {
-                            position: number;
-                            type: string;
-                            recordedAt: string;
-                            effectiveDate?: string;
-                            actor: {
-                                tokenId: string | null;
-                                role: string;
-                                label: string | null;
-                            };
-                            planId: string;
-                            gridId?: string;
-                            objectiveId?: string;
-                            actionId?: string;
-                            data: {
-                                [key: string]: unknown;
-                            };
-                        }[];
-                    };
+                    "application/json": components["schemas"]["MeetingDetail"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2291,16 +2667,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        planId: string;
-                        date: string;
-                        /** @enum {string} */
-                        status: "open" | "closed";
-                        notes: string | null;
-                        closedAt: string;
-                        version: number;
-                    };
+                    "application/json": components["schemas"]["MeetingClosed"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2336,72 +2703,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        plan: {
-                            id: string;
-                            partnership: string;
-                            year: string;
-                            title: string;
-                        };
-                        meeting: {
-                            id: string;
-                            planId: string;
-                            date: string;
-                            title: string;
-                            owners: string[];
-                            attendees: string[];
-                            /** @enum {string} */
-                            status: "open" | "closed";
-                            notes: string | null;
-                            recordedAt: string;
-                            closedAt: string | null;
-                        };
-                        attendees: string[];
-                        decisions: {
-                            position: number;
-                            type: string;
-                            recordedAt: string;
-                            effectiveDate: string;
-                            actor: {
-                                tokenId: string | null;
-                                role: string;
-                                label: string | null;
-                            };
-                            actionId: string;
-                            gridNumber: number | null;
-                            objectiveNumber: string | null;
-                            actionNumber: string | null;
-                            action: string | null;
-                            /** @enum {string} */
-                            field: "progress" | "rag" | "proposedRag";
-                            before: {
-                                status: ("not_started" | "in_progress" | "completed" | "deferred" | "ongoing") | null;
-                                percentComplete: number | null;
-                                note: string;
-                                furtherAction: string | null;
-                                effectiveDate: string;
-                            } | ("red" | "amber" | "green") | null;
-                            after: {
-                                status: ("not_started" | "in_progress" | "completed" | "deferred" | "ongoing") | null;
-                                percentComplete: number | null;
-                                note: string;
-                                furtherAction: string | null;
-                                effectiveDate: string;
-                            } | ("red" | "amber" | "green") | null;
-                            reason: string | null;
-                            acceptsProposal: boolean;
-                        }[];
-                        notDiscussed: {
-                            actionId: string;
-                            gridNumber: number;
-                            objectiveNumber: string | null;
-                            actionNumber: string | null;
-                            action: string;
-                            byWhom: string;
-                            rag: ("red" | "amber" | "green") | null;
-                            flags: ("overdue" | "red" | "proposal" | "no-update" | "due-soon")[];
-                        }[];
-                    };
+                    "application/json": components["schemas"]["Minutes"];
                     "text/html": string;
                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
                 };
@@ -2450,17 +2752,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        actionId: string;
-                        effectiveDate: string;
-                        reason: string | null;
-                        meetingId: string | null;
-                        eventId: string;
-                        recordedAt: string;
-                        version: number;
-                        /** @enum {string} */
-                        rag: "red" | "amber" | "green";
-                    };
+                    "application/json": components["schemas"]["RagProposalAccepted"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2513,17 +2805,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        actionId: string;
-                        effectiveDate: string;
-                        reason: string | null;
-                        meetingId: string | null;
-                        eventId: string;
-                        recordedAt: string;
-                        version: number;
-                        /** @enum {string} */
-                        rejectedRag: "red" | "amber" | "green";
-                    };
+                    "application/json": components["schemas"]["RagProposalRejected"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2641,100 +2923,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        from: string;
-                        to: string;
-                        added: ({
-                            /** @enum {string} */
-                            kind: "grid";
-                            id: string;
-                            number: number;
-                            title: string;
-                        } | {
-                            /** @enum {string} */
-                            kind: "objective";
-                            id: string;
-                            gridId: string;
-                            number: string | null;
-                            text: string;
-                            outcomes: string[];
-                        } | {
-                            /** @enum {string} */
-                            kind: "action";
-                            id: string;
-                            objectiveId: string;
-                            number: string | null;
-                            text: string;
-                            due: {
-                                text: string;
-                                from: string | null;
-                                to: string | null;
-                            };
-                            owners: string[];
-                            cost: {
-                                text: string;
-                                pence: number | null;
-                            };
-                            rag: ("red" | "amber" | "green") | null;
-                            progress: {
-                                status: ("not_started" | "in_progress" | "completed" | "deferred" | "ongoing") | null;
-                                percentComplete: number | null;
-                                note: string;
-                                furtherAction: string | null;
-                                effectiveDate: string;
-                                recordedAt: string;
-                            } | null;
-                        })[];
-                        withdrawn: ({
-                            /** @enum {string} */
-                            kind: "grid";
-                            id: string;
-                            number: number;
-                            title: string;
-                        } | {
-                            /** @enum {string} */
-                            kind: "objective";
-                            id: string;
-                            gridId: string;
-                            number: string | null;
-                            text: string;
-                            outcomes: string[];
-                        } | {
-                            /** @enum {string} */
-                            kind: "action";
-                            id: string;
-                            objectiveId: string;
-                            number: string | null;
-                            text: string;
-                            due: {
-                                text: string;
-                                from: string | null;
-                                to: string | null;
-                            };
-                            owners: string[];
-                            cost: {
-                                text: string;
-                                pence: number | null;
-                            };
-                            rag: ("red" | "amber" | "green") | null;
-                            progress: {
-                                status: ("not_started" | "in_progress" | "completed" | "deferred" | "ongoing") | null;
-                                percentComplete: number | null;
-                                note: string;
-                                furtherAction: string | null;
-                                effectiveDate: string;
-                                recordedAt: string;
-                            } | null;
-                        })[];
-                        changed: {
-                            /** @enum {string} */
-                            kind: "grid" | "objective" | "action";
-                            id: string;
-                            field: string;
-                            before: unknown;
-                            after: unknown;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["PlanChanges"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2762,32 +2951,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: {
-                            id: string;
-                            quarter: number;
-                            /** @description the report is as recorded at this instant */
-                            asOf: string;
-                            signedBy: string;
-                            note: string | null;
-                            /** @description sha256 (hex) of the report's canonical JSON (keys sorted at every depth) */
-                            contentHash: string;
-                            signedAt: string;
-                            actor: {
-                                tokenId: string | null;
-                                role: string;
-                                label: string | null;
-                            };
-                            /** @description the report was folded from the plan's first reportVersion events */
-                            reportVersion: number;
-                            /** @description the sign-off's own place in the plan's history */
-                            position: number;
-                            /** @description the server's signed chain head at reportVersion (a signed head, see GET …/head) */
-                            signedHead: {
-                                [key: string]: unknown;
-                            } | null;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["SignOffList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2831,31 +2995,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        quarter: number;
-                        /** @description the report is as recorded at this instant */
-                        asOf: string;
-                        signedBy: string;
-                        note: string | null;
-                        /** @description sha256 (hex) of the report's canonical JSON (keys sorted at every depth) */
-                        contentHash: string;
-                        signedAt: string;
-                        actor: {
-                            tokenId: string | null;
-                            role: string;
-                            label: string | null;
-                        };
-                        /** @description the report was folded from the plan's first reportVersion events */
-                        reportVersion: number;
-                        /** @description the sign-off's own place in the plan's history */
-                        position: number;
-                        /** @description the server's signed chain head at reportVersion (a signed head, see GET …/head) */
-                        signedHead: {
-                            [key: string]: unknown;
-                        } | null;
-                        version: number;
-                    };
+                    "application/json": components["schemas"]["SignOffCreated"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2889,34 +3029,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        quarter: number;
-                        /** @description the report is as recorded at this instant */
-                        asOf: string;
-                        signedBy: string;
-                        note: string | null;
-                        /** @description sha256 (hex) of the report's canonical JSON (keys sorted at every depth) */
-                        contentHash: string;
-                        signedAt: string;
-                        actor: {
-                            tokenId: string | null;
-                            role: string;
-                            label: string | null;
-                        };
-                        /** @description the report was folded from the plan's first reportVersion events */
-                        reportVersion: number;
-                        /** @description the sign-off's own place in the plan's history */
-                        position: number;
-                        /** @description the server's signed chain head at reportVersion (a signed head, see GET …/head) */
-                        signedHead: {
-                            [key: string]: unknown;
-                        } | null;
-                        /** @description the quarterly report exactly as signed */
-                        report: {
-                            [key: string]: unknown;
-                        };
-                    };
+                    "application/json": components["schemas"]["SignedReport"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2997,27 +3110,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The server's signature over a plan's chain head: keep it to prove later that history up to it was not rewritten */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        format: "gridledger-chain-head/1";
-                        planId: string;
-                        streamId: string;
-                        /** @description how many of the plan's events the head covers */
-                        version: number;
-                        /** @description the hash of event `version` */
-                        head: string;
-                        signedAt: string;
-                        /** @description sha256 (hex) of the public key's SPKI DER */
-                        keyId: string;
-                        /** @description Ed25519 signature (base64) over the canonical JSON of the other fields */
-                        signature: string;
-                    };
+                    "application/json": components["schemas"]["SignedHead"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3043,15 +3142,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: {
-                            keyId: string;
-                            /** @enum {string} */
-                            algorithm: "Ed25519";
-                            /** @description SPKI PEM */
-                            publicKey: string;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["SigningKeys"];
                 };
             };
             429: components["responses"]["TooManyRequests"];

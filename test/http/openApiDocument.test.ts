@@ -67,6 +67,14 @@ t.test('answers are described completely: plan state, report rows, history entri
   const report = doc.paths['/v1/plans/{planId}/reports/quarterly'].get.responses['200'].content
   t.same(Object.keys(report).sort(), ['application/json', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv', 'text/html'])
   t.ok(JSON.stringify(doc).match(/"examples?":/g)!.length >= 20, 'examples')
+  // Meetings, RAG verdicts and sign-offs are named shapes too, with their instants and dates typed.
+  const named = (path: string, method: string, status: string) => doc.paths[path][method].responses[status].content['application/json'].schema.$ref
+  t.equal(named('/v1/plans/{planId}/meetings/{meetingId}', 'get', '200'), '#/components/schemas/MeetingDetail')
+  t.equal(named('/v1/plans/{planId}/meetings/{meetingId}/minutes', 'get', '200'), '#/components/schemas/Minutes')
+  t.equal(named('/v1/plans/{planId}/actions/{actionId}/rag-proposal/accept', 'post', '200'), '#/components/schemas/RagProposalAccepted')
+  t.equal(named('/v1/plans/{planId}/signoffs', 'post', '201'), '#/components/schemas/SignOffCreated')
+  t.match(schemas.Meeting.properties.recordedAt, { format: 'date-time' })
+  t.match(schemas.AgendaItem.properties.since.items, { $ref: '#/components/schemas/HistoryEntry' }, 'one HistoryEntry for history, feed and agendas')
 })
 
 const redocly = join(root, 'node_modules', '.bin', 'redocly')
