@@ -70,7 +70,7 @@ async function run(): Promise<BenchResult> {
     // rounds: one given 6,600 progress reports, the other only the last report of each action
     // the first one got. Their answers are then the same size (the same texts, ids of the same
     // length), so the row shows what the history costs, not what a larger answer costs.
-    const long = await importFixture(server.url, auth)
+    const long = await importFixture(server.url, auth, true)
     const longPath = `/v1/plans/${long.planId}`
     log(`reads: recording ${fmt(MORE_EVENTS)} progress reports (~200-character notes) on a second import of the plan`)
     const longActions = actionIdsOf((await call(server.url, 'GET', longPath)).json())
@@ -166,8 +166,9 @@ async function run(): Promise<BenchResult> {
 }
 
 /** The baseline: jsonServer.ts answering the given files' bytes from memory. */
-async function importFixture(url: string, auth: Record<string, string>): Promise<{ planId: string; counts: { grids: number; objectives: number; actions: number } }> {
-  const imported = await fetch(`${url}/v1/imports`, { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: readFileSync(join(ROOT, FIXTURE), 'utf8') })
+/** Imports the fixture (a second time with force: a second plan from the same document). */
+async function importFixture(url: string, auth: Record<string, string>, again = false): Promise<{ planId: string; counts: { grids: number; objectives: number; actions: number } }> {
+  const imported = await fetch(`${url}/v1/imports${again ? '?force=true' : ''}`, { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: readFileSync(join(ROOT, FIXTURE), 'utf8') })
   if (imported.status !== 201) throw new Error(`import: ${imported.status} ${await imported.text()}`)
   return (await imported.json()) as { planId: string; counts: { grids: number; objectives: number; actions: number } }
 }
