@@ -21,9 +21,14 @@ export interface DocLine {
 
 const MAX_HTML_ROW_LINES = 400
 
+/** Splits at "|" but not at "\\|", markdown's escape for a "|" inside a cell (kept as "|"). */
+function splitAtPipes(text: string): string[] {
+  return text.includes('\\') ? text.split(/(?<!\\)\|/).map(cell => cell.replace(/\\\|/g, '|')) : text.split('|')
+}
+
 function splitPipeRow(trimmed: string): string[] {
-  const inner = trimmed.endsWith('|') && trimmed.length > 1 ? trimmed.slice(1, -1) : trimmed.slice(1)
-  return inner.split('|')
+  const inner = trimmed.endsWith('|') && !trimmed.endsWith('\\|') && trimmed.length > 1 ? trimmed.slice(1, -1) : trimmed.slice(1)
+  return splitAtPipes(inner)
 }
 
 function htmlCells(rowHtml: string): string[] {
@@ -107,7 +112,7 @@ export function toDocLines(source: string, onLine: (line: number) => void = () =
     }
     if (countPipes(trimmed) >= 2) {
       // A markdown table written without the outer pipes: "Action | Deadline | Lead".
-      const cells = trimmed.split('|')
+      const cells = splitAtPipes(trimmed)
       if (cells.length && !cells[cells.length - 1].trim()) cells.pop()
       out.push(rowLine(lineNo, cells, 'pipe'))
       continue

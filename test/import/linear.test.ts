@@ -40,6 +40,7 @@ const SHAPES: Record<string, (n: number) => string> = {
   'one label line of many parts': n => `${HEAD}Objective 1: x\n• Do a thing\nLead: ${'DAT; '.repeat(n / 5)}\n`,
   'paragraphs that no label follows': n => `${HEAD}Objective 1: x\n${'A paragraph of text\n\n'.repeat(n / 21)}`,
   'a numbered outline': n => `Ealing DAAT\nAdult drug treatment plan 2006/07\n${'1 Grid\n1.1 Objective\n1.1.1 Do\nLead: DAT\n'.repeat(n / 40)}`,
+  'pipe rows with a cell too many': n => `${HEAD}Objective 1: x\n| Ref | Action | Lead | By when | Budget | RAG |\n${'| 1.1 | Do | A | B | May 2006 | £5 | R |\n'.repeat(n / 40)}`,
   'expected outcomes wrapped': n => `${HEAD}Objective 1: x\nExpected outcomes\n${'lower case line\n'.repeat(n / 16)}`,
 }
 

@@ -12,6 +12,7 @@ import { splitActionNumber } from '../actions.js'
 import { actionRow, appendTo, budgetRow, startTable } from './actionTable.js'
 import { short, startsLower, startsWithPunctuation, type ActionDraft, type GridDraft } from './drafts.js'
 import { isActionsHeading, labelledFields, withoutBullet, type LabelledField } from './labelledActions.js'
+import { joinSurplusCells } from './surplusCells.js'
 import { PlanBuilder } from './planBuilder.js'
 import { progressComment, progressRow } from './progressReport.js'
 
@@ -397,8 +398,15 @@ export class PlanReader {
       }
     }
     const table = b.table!
+    if (table.kind === 'actions' && l.format === 'pipe') {
+      const joined = joinSurplusCells(l, table.roles, b.planYear)
+      if (joined) {
+        b.warn(l.line, joined.note)
+        l = joined.line
+      }
+    }
     if (table.kind !== 'progress') {
-      const dropped = texts.filter((text, i) => text && (table.roles[i] === undefined || table.roles[i] === null) && !(table.kind === 'budget' && i === table.labelIndex))
+      const dropped = rowTexts(l).filter((text, i) => text && (table.roles[i] === undefined || table.roles[i] === null) && !(table.kind === 'budget' && i === table.labelIndex))
       if (dropped.length) b.warn(l.line, `cell${dropped.length > 1 ? 's' : ''} under no recognised column not recorded: ${dropped.map(d => `"${short(d, 40)}"`).join(', ')}`)
     }
     if (table.kind === 'budget') budgetRow(b, l, texts)
