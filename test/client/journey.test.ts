@@ -6,7 +6,11 @@ import { followFeed, clientFor, providerJourney } from './journey.js'
 
 t.test("a provider's system lists, reads, reports with an Idempotency-Key, proposes a RAG and follows the feed", async t => {
   const h = await startHarness({ feed: { maxConnectionMs: 60_000 } })
-  t.teardown(() => h.close())
+  // fetch may have opened a connection it never used; the server would wait for it to time out.
+  t.teardown(() => {
+    h.app.server.closeAllConnections()
+    return h.close()
+  })
   const f = await seedPlan(h)
   const theirs = (await h.request({ method: 'POST', url: `/v1/plans/${f.planId}/objectives/${f.objectiveId}/actions`, payload: { number: '1.2', text: 'Outreach', owners: ['Turning Point'] } })).json().id
   await h.request({ method: 'POST', url: `/v1/plans/${f.planId}/actions/${theirs}/progress`, payload: { effectiveDate: '2008-07-01', note: 'not for CNWL' } })
@@ -60,4 +64,18 @@ t.test('the generated client sees the problems the document lists', async t => {
   const other = await h.token('provider', ['Turning Point'])
   const hidden = await clientFor(base, other.token).GET('/v1/plans/{planId}', { params: { path: { planId: f.planId } } })
   t.equal(hidden.response.status, 404, "a plan it has no action in is not found")
+})
+
+t.test("a commissioner scoped to partnerships is fed only those partnerships' plans", async t => {
+  const h = await startHarness()
+  t.teardown(() => h.close())
+  const ealing = await seedPlan(h)
+  const other = (await h.request({ method: 'POST', url: '/v1/plans', payload: { partnership: 'Slough DAAT', year: '2008/09' } })).json().id
+  await h.request({ method: 'POST', url: `/v1/plans/${other}/grids`, payload: { number: 1, title: 'Not Ealing' } })
+  const scoped = (await h.request({ method: 'POST', url: '/v1/tokens', payload: { role: 'commissioner', partnerships: ['ealing daat'] } })).json().token as string
+  const base = await h.app.listen({ port: 0, host: '127.0.0.1' })
+  const fed = await followFeed(clientFor(base, scoped), { live: false })
+  t.equal(fed.ended, true)
+  t.same(fed.events.map(e => e.type), ['PlanCreated', 'GridAdded', 'ObjectiveAdded', 'ActionAdded'], "every entry of Ealing's plan")
+  t.ok(fed.events.every(e => e.entry.planId === ealing.planId), "none of Slough's")
 })
