@@ -14,7 +14,9 @@ import { startProjections } from '../../src/projections/readModels/runner.js'
 import type { RecordedPlanEvent } from '../../src/projections/recordedEvent.js'
 import type { QuarterNumber } from '../../src/domain/values/financialYear.js'
 import { RandomPlan, timedSteps } from './support/randomPlans.js'
-import { appendScript, openMemory, openSqlite } from './support/stores.js'
+import { appendScript, countingStore, openMemory, openSqlite } from './support/stores.js'
+import { PlanScript } from './support/planScript.js'
+import { createMemoryReadModels } from '../../src/projections/storage/memoryReadModels.js'
 
 // Read dates before, inside and after the plan's year, so some events are effective after them.
 const readDate = fc.integer({ min: Date.parse('2008-03-01T00:00:00Z'), max: Date.parse('2010-03-01T00:00:00Z') }).map(ms => new Date(ms).toISOString().slice(0, 10))
@@ -99,4 +101,48 @@ t.test('a plan that does not exist has no answer; concurrent reads apply each ev
   const answers = await Promise.all(Array.from({ length: 8 }, () => reads.plan('p-busy', '2009-01-01')))
   const expected = JSON.stringify(withSuggestedRags(projectPlanState(plan.script.events, { asOf, effectiveOn: '2009-01-01' })!, '2009-01-01'))
   for (const answer of answers) t.equal(answer?.json(asOf), expected)
+})
+
+/** A plan of `updates` progress reports, one an hour from April 2008. */
+function progressPlan(planId: string, updates: number): { script: PlanScript; report(i: number): void } {
+  const script = new PlanScript(planId, '2008-04-02T09:00:00.000Z').create()
+  const grid = script.grid(1, 'Treatment')
+  const objective = script.objective(grid, 'More in treatment', '1')
+  const action = script.action(objective, { text: 'Open a clinic', owners: ['CNWL'] })
+  const report = (i: number) => {
+    const at = new Date(Date.parse('2008-04-03T09:00:00.000Z') + i * 3_600_000).toISOString()
+    script.at(at).run({ type: 'ReportProgress', actionId: action, effectiveDate: at.slice(0, 10), note: `Update ${i}` })
+  }
+  for (let i = 0; i < updates; i++) report(i)
+  return { script, report }
+}
+
+t.test('a current read reads only the events after its answer, whatever the history before it', async t => {
+  const counts: Array<{ first: number; again: number; after: number }> = []
+  for (const updates of [1_000, 4_000]) {
+    const { store, read } = countingStore()
+    const readModels = createMemoryReadModels()
+    const { script, report } = progressPlan('p-long', updates)
+    await appendScript(store, script)
+    const runner = startProjections(store, readModels, [planCatalogueProjection])
+    await runner.waitFor(await store.headPosition())
+    const reads = new CurrentReads(store, readModels)
+    const today = '2009-06-01'
+    const measure = async () => {
+      const before = read()
+      const answer = await reads.plan('p-long', today)
+      return { events: read() - before, version: answer?.version }
+    }
+    const first = await measure()
+    const again = await measure()
+    for (let i = updates; i < updates + 10; i++) report(i)
+    await appendScript(store, script)
+    const after = await measure()
+    t.equal(after.version, script.events.length, 'the answer shows the new events')
+    counts.push({ first: first.events, again: again.events, after: after.events })
+    await runner.close()
+    await store.close()
+  }
+  t.same(counts[0], counts[1], `the same events read at 1,000 and 4,000 events of history: ${JSON.stringify(counts)}`)
+  t.same(counts[1], { first: 0, again: 0, after: 10 }, 'from the catalogue: nothing; again: nothing; after 10 more: those 10')
 })
