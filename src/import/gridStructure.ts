@@ -70,6 +70,24 @@ function headingNumber(token: string): { number: number; kind: string } | null {
   return null
 }
 
+/**
+ * The grid a label names: a grid heading ("Section A – Commissioning", "Grid 2") or a bare
+ * number, number word, Roman numeral or capital letter ("2", "Two", "II", "B"); null otherwise.
+ */
+export function gridReference(label: string, rules: ImportRules = DEFAULT_RULES): number | null {
+  const t = label.trim().replace(/[.:]$/, '')
+  const heading = matchGridHeading(t, rules)
+  if (heading) return heading.number
+  if (!/^[\p{L}\p{N}]{1,8}$/u.test(t) || (/^[a-z]$/.test(t))) return null
+  return headingNumber(t)?.number ?? null
+}
+
+/** A cell that is only a grid word ("Section", "Grids", "Planning grid"): the label column of a summary of grids. */
+export function isGridWord(text: string, rules: ImportRules = DEFAULT_RULES): boolean {
+  if (!rules.gridNouns || text.length > 40) return false
+  return new RegExp(`^(?:${rules.gridNouns})s?$`, 'i').test(text.trim())
+}
+
 const PROSE_AFTER = /^(of|in|and|or|to|for|from|as|is|was|will|which|the|a|an|on|at|by|with)\b/i
 
 /**

@@ -9,7 +9,7 @@ import { readPlanHeader } from './header.js'
 import { compileRules, DEFAULT_RULES } from './profile.js'
 import { refuseInput } from './limits.js'
 import { findOutline, OUTLINE_HINT } from './outline.js'
-import { capWarnings, limit, MAX_SHORT, toGrid } from './reader/assemble.js'
+import { budgetWithinLimits, capWarnings, limit, MAX_SHORT, toGrid } from './reader/assemble.js'
 import { PlanReader } from './reader/planReader.js'
 import { fromSourceLines, type SourceLine } from './sourceLines.js'
 import { rowTexts, toDocLines, type DocLine } from './tables.js'
@@ -49,11 +49,12 @@ export function parsePlanDocument(text: string, options: ParseOptions = {}): Par
 export function parsePlanLines(lines: SourceLine[], options: ParseOptions = {}): ParseResult {
   const { docLines, sources } = fromSourceLines(lines)
   const result = parseDocLines(docLines, options)
-  const tag = (w: ImportWarning): ImportWarning => {
+  const tag = <T extends { line: number; source?: string }>(w: T): T => {
     const source = sources.get(w.line)
     return source === undefined ? w : { ...w, source }
   }
-  return { ...result, warnings: result.warnings.map(tag) }
+  if (!result.ok) return { ...result, warnings: result.warnings.map(tag) }
+  return { ...result, warnings: result.warnings.map(tag), recognised: result.recognised.map(tag) }
 }
 
 function parseDocLines(lines: DocLine[], options: ParseOptions): ParseResult {
@@ -106,7 +107,8 @@ function parseDocLines(lines: DocLine[], options: ParseOptions): ParseResult {
   }
 
   const onLine = options.onLine ?? (() => {})
-  const drafts = new PlanReader(header, year, firstHeading, headingNumbers, warnings, rules, outline).read(lines, onLine)
+  const reader = new PlanReader(header, year, firstHeading, headingNumbers, warnings, rules, outline)
+  const drafts = reader.read(lines, onLine)
   const grids = drafts.map(g => toGrid(g, warnings, onLine)).sort((a, b) => a.number - b.number)
   if (grids.length === 0) {
     return { ok: false, reason: 'not a plan document: no planning grid could be read', warnings: capWarnings(warnings) }
@@ -117,6 +119,8 @@ function parseDocLines(lines: DocLine[], options: ParseOptions): ParseResult {
     title: limit(header.title ?? defaultPlanTitle(year), MAX_SHORT, 'plan title', 1, warnings),
     ...(header.published ? { published: header.published } : {}),
     grids,
+    ...(reader.planBudget ? { budget: { lines: budgetWithinLimits(reader.planBudget.lines, reader.planBudget.line, warnings), line: reader.planBudget.line } } : {}),
   }
-  return { ok: true, plan, warnings: capWarnings(warnings) }
+  const recognised = [...reader.recognised].sort((a, b) => a.line - b.line)
+  return { ok: true, plan, warnings: capWarnings(warnings), recognised }
 }

@@ -1,7 +1,8 @@
 // Lines of a document as the parser sees them: blank, running text, or a table row in one of
 // the forms extractions produce — tab-separated, pipe-delimited ("|a |b |"), or HTML <tr>.
 import { cellText, cleanInline, cleanTextLine, isRuleLine, type RawCell } from './normaliseText.js'
-import { DEFAULT_RULES, type ImportRules, type KnownColumn } from './profile.js'
+import { DEFAULT_RULES, type ImportRules } from './profile.js'
+import { recogniseTable, type ColumnRole, type TableContent, type TableHeader } from './tableHeader.js'
 
 /** How a row was written: 'html' and 'cells' (from a structured source) are whole rows that cannot have wrapped. */
 export type RowFormat = 'tab' | 'pipe' | 'html' | 'cells'
@@ -157,45 +158,16 @@ export function rowTexts(row: DocLine): string[] {
   return row.texts
 }
 
-// ---- column roles ---------------------------------------------------------------------------
+// ---- column roles (tableHeader.ts) ------------------------------------------------------------
 
-export type ColumnRole = KnownColumn | null
+export type { ColumnRole, TableHeader, TableKind } from './tableHeader.js'
 
 /** What a header cell names, by the profile's column words (tried in the profile's order). */
 export function columnRole(cellTextValue: string, rules: ImportRules = DEFAULT_RULES): ColumnRole {
   return rules.columnOf(cellTextValue.trim())?.role ?? null
 }
 
-export type TableKind = 'actions' | 'budget' | 'progress'
-
-export interface TableHeader {
-  kind: TableKind
-  roles: ColumnRole[]
-  /** Which header cell gave which column, by which profile phrase: for the dry run. */
-  rule: string
-}
-
-/** Recognises a header row: action/when/who/cost, a progress report, or budget spend columns. */
-export function recogniseHeader(row: DocLine, rules: ImportRules = DEFAULT_RULES): TableHeader | null {
-  const texts = rowTexts(row)
-  const found = texts.map(t => rules.columnOf(t.trim()))
-  const roles: ColumnRole[] = found.map(f => f?.role ?? null)
-  const rule = found
-    .map((f, i) => (f ? `"${texts[i]}" is ${f.role} (profile word "${f.phrase}")` : null))
-    .filter(Boolean)
-    .join(', ')
-  const has = (r: ColumnRole) => roles.includes(r)
-  const count = (r: ColumnRole) => roles.filter(x => x === r).length
-  if (count('spend') >= 2) return { kind: 'budget', roles, rule: `budget table header: ${rule}` }
-  if (has('progress_action') || (has('progress') && has('further'))) return { kind: 'progress', roles, rule: `progress table header: ${rule}` }
-  const actionish = has('action') || has('objnum')
-  if ((actionish && (has('when') || has('who'))) || (has('when') && has('who'))) {
-    if (!has('action')) {
-      // The first unnamed column carries the actions.
-      const free = roles.findIndex(r => r === null)
-      if (free >= 0) roles[free] = 'action'
-    }
-    return { kind: 'actions', roles, rule: `action table header: ${rule}` }
-  }
-  return null
+/** Recognises a header row by its words (and, with `content`, the rows below it): see tableHeader.ts. */
+export function recogniseHeader(row: DocLine, rules: ImportRules = DEFAULT_RULES, content?: TableContent): TableHeader | null {
+  return recogniseTable(rowTexts(row), rules, content)
 }

@@ -13,6 +13,17 @@ export interface ImportWarning {
   source?: string
 }
 
+/** Why the reader took a line for what it did: for the dry run. */
+export interface Recognition {
+  line: number
+  element: RecognisedElement
+  rule: string
+  /** Where the line came from, when the document arrived already split ("table 2, row 4"). */
+  source?: string
+}
+
+export type RecognisedElement = 'grid' | 'objective' | 'table' | 'action' | 'budget' | 'progress' | 'self-assessment' | 'left out'
+
 export interface ParsedProgress {
   note: string
   furtherAction: string | null
@@ -74,6 +85,8 @@ export interface ParsedPlan {
   /** YYYY-MM-DD, when the header says when the plan was published. */
   published?: string
   grids: ParsedGrid[]
+  /** Budget lines of the plan as a whole: rows of a budget summary that name no grid. */
+  budget?: { lines: BudgetLine[]; line: number }
 }
 
 export interface ParseOptions {
@@ -89,4 +102,4 @@ export interface ParseProgress {
   total(of: number): void
 }
 
-export type ParseResult = { ok: true; plan: ParsedPlan; warnings: ImportWarning[] } | { ok: false; reason: string; warnings: ImportWarning[] }
+export type ParseResult = { ok: true; plan: ParsedPlan; warnings: ImportWarning[]; recognised: Recognition[] } | { ok: false; reason: string; warnings: ImportWarning[] }

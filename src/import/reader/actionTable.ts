@@ -3,11 +3,11 @@
 import { alignList, isPackedCell, readPackedCell, splitActionNumber, type ListKind } from '../actions.js'
 import { budgetLine, classifySpend, type SpendColumn } from '../budget.js'
 import { cellText, joinWrapped, type RawCell } from '../normaliseText.js'
-import { rowTexts, type ColumnRole, type DocLine, type TableKind } from '../tables.js'
+import { ACTION_NUMBER_CELL, ragWord } from '../columnContent.js'
+import { rowTexts, type ColumnRole, type DocLine, type TableHeader } from '../tables.js'
 import { short, startsLower, startsWithPunctuation, type ActionDraft, type ObjectiveDraft, type TableState, type Target } from './drafts.js'
 import type { PlanBuilder } from './planBuilder.js'
 
-const ACTION_NUMBER_CELL = /^([A-Za-z]?\d{1,3}(?:\.\d{1,3}){0,3}[a-z]?)\.?$/
 const UPDATE_ROW = /^(?:update|progress(?:\s+update)?|comments?)\s*[:\-–]\s*(.*)$/i
 const CROSS_REFERENCE = /^see\b.{0,120}\b(?:grid|section|objective|actions?|above|below|plan)\b/i
 
@@ -16,34 +16,54 @@ function isWholeRow(l: DocLine): boolean {
   return l.format === 'html' || l.format === 'cells'
 }
 
-export function startTable(b: PlanBuilder, kind: TableKind, roles: ColumnRole[], l: DocLine, inferred = false): void {
+export function startTable(b: PlanBuilder, header: TableHeader, l: DocLine, inferred = false): void {
+  const { kind, roles } = header
+  const table: TableState = { kind, header: inferred || header.headerless ? null : l.text, roles, line: l.line, numbered: null, last: null, spend: [], labelIndex: -1, summary: false, statementIndex: header.statement ?? -1, rows: 0, rule: header.rule }
+  if (kind === 'ignored') {
+    // A table that holds no actions: left out whole, with one warning, wherever it stands.
+    b.table = table
+    b.explain(l.line, 'left out', header.rule)
+    b.warn(l.line, `table left out, its rows not recorded: ${header.reason ?? 'not an action table'}`)
+    return
+  }
+  if (kind === 'budget') {
+    const texts = header.headerless ? roles.map(() => '') : rowTexts(l)
+    table.labelIndex = roles.findIndex(r => r !== 'spend')
+    table.summary = isSummary(b, texts[table.labelIndex] ?? '')
+    // Budget rows before any grid are the plan's.
+    if (!b.grid) table.summary = true
+    roles.forEach((role, index) => {
+      if (role !== 'spend') return
+      const { column, guessed } = classifySpend(texts[index], b.planYear, table.spend.length)
+      if (guessed) b.warn(l.line, `budget column "${texts[index] || `column ${index + 1}`}" names no year; taken as ${column}`)
+      table.spend.push({ index, column })
+    })
+    if (b.grid) b.section = 'other'
+    b.table = table
+    b.explain(l.line, 'table', `${header.rule}${table.summary ? '; its rows name grids: a budget summary, each row kept as its grid\'s budget, or the plan\'s when it names none' : ''}`)
+    return
+  }
   if (!b.grid && !b.inferFirstGrid(l.line)) {
     b.table = null
     return
   }
-  const table: TableState = { kind, header: inferred ? null : l.text, roles, line: l.line, numbered: null, last: null, spend: [], labelIndex: -1 }
-  if (kind === 'budget') {
-    const texts = rowTexts(l)
-    roles.forEach((role, index) => {
-      if (role !== 'spend') return
-      const { column, guessed } = classifySpend(texts[index], b.planYear, table.spend.length)
-      if (guessed) b.warn(l.line, `budget column "${texts[index]}" names no year; taken as ${column}`)
-      table.spend.push({ index, column })
-    })
-    table.labelIndex = roles.findIndex(r => r !== 'spend')
-    b.section = 'other'
-  } else if (kind === 'actions') {
+  b.explain(l.line, 'table', header.rule)
+  if (kind === 'actions') {
     if (!inferred) b.lastActionLayout = roles
     b.section = 'actions'
-  } else {
+  } else if (kind === 'progress') {
     b.section = 'progress'
     b.lastProgress = null
   }
   b.table = table
 }
 
+/** A budget table whose label column is headed by a grid word ("Section", "Grid"): a summary of the plan's grids. */
+function isSummary(b: PlanBuilder, labelHeader: string): boolean {
+  return labelHeader !== '' && b.isGridWord(labelHeader)
+}
+
 export function budgetRow(b: PlanBuilder, l: DocLine, texts: string[]): void {
-  const grid = b.currentGrid
   const table = b.table!
   const values: Partial<Record<SpendColumn, string>> = {}
   let any = false
@@ -56,13 +76,39 @@ export function budgetRow(b: PlanBuilder, l: DocLine, texts: string[]): void {
     b.warn(l.line, `budget row with no amounts not recorded: "${short(l.text)}"`)
     return
   }
-  let label = table.labelIndex >= 0 ? (texts[table.labelIndex] ?? '') : ''
+  const written = table.labelIndex >= 0 ? (texts[table.labelIndex] ?? '') : ''
+  // A budget table whose first row names a grid ("Section A") is a summary of the grids.
+  if (table.rows++ === 0 && !table.summary && written && b.namesGrid(written)) {
+    table.summary = true
+    b.explain(l.line, 'table', `the budget table at line ${table.line} is a budget summary: its first row names a grid ("${short(written, 40)}")`)
+  }
+  if (table.summary) {
+    // A row naming a grid (or any row of a summary): matched to its grid once every grid is read.
+    b.summaryRows.push({ label: written || 'Total', line: budgetLine(written || 'Total', values), at: l.line })
+    return
+  }
+  const grid = b.currentGrid
+  let label = written
   if (!label) {
     label = 'Total'
     if (grid.budget.some(x => x.label === 'Total')) b.warn(l.line, 'a second unlabelled budget row, also recorded as "Total"')
   }
   grid.budget.push(budgetLine(label, values))
   grid.budgetLine ??= table.line
+  b.explain(l.line, 'budget', `row of the budget table at line ${table.line}: budget line "${label}" of grid ${grid.number}`)
+}
+
+/** A row of a self-assessment table: its statement and its rating. */
+export function selfAssessmentRow(b: PlanBuilder, l: DocLine, texts: string[]): void {
+  const table = b.table!
+  const statement = texts[table.statementIndex] ?? ''
+  const rag = ragWord(texts[table.roles.indexOf('rag')] ?? '')
+  if (!b.grid || !statement || !rag) {
+    b.warn(l.line, `self-assessment row ${b.grid ? 'without a statement and a RAG rating' : 'before any grid'} not recorded: "${short(l.text)}"`)
+    return
+  }
+  b.currentGrid.rated.push({ statement, rag, line: l.line })
+  b.explain(l.line, 'self-assessment', `row of the self-assessment table at line ${table.line}: statement rated ${rag}`)
 }
 
 function cell(b: PlanBuilder, l: DocLine, role: ColumnRole): RawCell {
@@ -149,6 +195,7 @@ function newAction(b: PlanBuilder, l: DocLine, number: string | null, text: stri
   const objective = b.ensureObjective(l.line)
   const action: ActionDraft = { number, text, due, who, cost, rag, line: l.line, progress: null }
   b.addActions(objective, [action])
+  b.explain(l.line, 'action', `row of the action table at line ${table.line}${number === null ? ', unnumbered' : table.roles.includes('number') && ACTION_NUMBER_CELL.test(cellTextOf(b, l, 'number')) ? `, numbered "${number}" by the number column` : `, numbered "${number}" at the start of its text`}`)
   if (table.numbered === null) table.numbered = number !== null
   table.last = { kind: 'action', action }
   return action
@@ -177,7 +224,7 @@ function packedRow(b: PlanBuilder, l: DocLine, objectiveNumber: string | null): 
     const known = grid.objectives.filter(o => o.number === objectiveNumber)
     if (known.length) objective = known[known.length - 1]
     else {
-      objective = b.startObjective(objectiveNumber, packed.head, l.line, false, true)
+      objective = b.startObjective(objectiveNumber, packed.head, l.line, false, true, `objective number "${objectiveNumber}" in the objective column of the action table at line ${table.line}`)
       if (!packed.head) b.warn(l.line, `objective ${objectiveNumber} of grid ${grid.number} is named only by its number`)
     }
     if (!objective.text && packed.head) objective.text = packed.head
@@ -216,6 +263,7 @@ function packedRow(b: PlanBuilder, l: DocLine, objectiveNumber: string | null): 
     if (d.number) seen.add(d.number)
   }
   b.addActions(objective, drafts)
+  b.explain(l.line, 'action', `row of the action table at line ${table.line}: a cell packing ${drafts.length} action${drafts.length === 1 ? '' : 's'}${drafts.length ? ` (${drafts.map(d => d.number ?? 'unnumbered').join(', ')})` : ''} of ${label}`)
   table.numbered = true
   if (drafts.length) table.last = { kind: 'action', action: drafts[drafts.length - 1] }
 }

@@ -4,6 +4,7 @@ import { GRID_NARRATIVE_SECTIONS, type BudgetLine } from '../../domain/events.js
 import { MAX_BUDGET_LINES, MAX_ITEM_NUMBER, MAX_OWNERS_PER_ACTION, MAX_SHORT_TEXT, MAX_TEXT } from '../../domain/limits.js'
 import { splitOwners } from '../../domain/values/owners.js'
 import type { Money, Rag } from '../../domain/values/types.js'
+import { ragWord } from '../columnContent.js'
 import { readSelfAssessment } from '../selfAssessment.js'
 import type { ImportWarning, ParsedAction, ParsedGrid, ParsedObjective } from '../types.js'
 import { short, type ActionDraft, type GridDraft } from './drafts.js'
@@ -20,14 +21,6 @@ export function limit(text: string, max: number, what: string, line: number, war
   return `${text.slice(0, max - 1)}…`
 }
 
-function ragOf(word: string): Rag | null {
-  const w = word.trim().toLowerCase().replace(/[^a-z]/g, '')
-  if (w === 'r' || w === 'red') return 'red'
-  if (w === 'a' || w === 'amber') return 'amber'
-  if (w === 'g' || w === 'green') return 'green'
-  return null
-}
-
 function toAction(d: ActionDraft, warnings: ImportWarning[]): ParsedAction | null {
   const text = limit(d.text.trim(), MAX_TEXT, 'action text', d.line, warnings)
   if (!text) {
@@ -41,7 +34,7 @@ function toAction(d: ActionDraft, warnings: ImportWarning[]): ParsedAction | nul
   }
   let rag: Rag | null = null
   if (d.rag) {
-    rag = ragOf(d.rag)
+    rag = ragWord(d.rag)
     if (!rag) warnings.push({ line: d.line, message: `RAG "${d.rag}" is not Red, Amber or Green; not recorded` })
   }
   const byWhom = d.who.trim()
@@ -115,7 +108,7 @@ export function toGrid(g: GridDraft, warnings: ImportWarning[], onLine: (line: n
     title: limit(g.title, MAX_SHORT, 'grid title', g.line, warnings),
     line: g.line,
     narratives,
-    selfAssessment: sa.statements.map(s => ({ statement: limit(s.statement, MAX_TEXT, 'self-assessment statement', s.line, warnings), rag: s.rag, line: s.line })),
+    selfAssessment: [...sa.statements, ...g.rated].sort((a, b) => a.line - b.line).map(s => ({ statement: limit(s.statement, MAX_TEXT, 'self-assessment statement', s.line, warnings), rag: s.rag, line: s.line })),
     budget: g.budget.length ? { lines: budgetWithinLimits(g.budget, g.budgetLine ?? g.line, warnings), line: g.budgetLine ?? g.line } : null,
     objectives,
   }
@@ -131,7 +124,7 @@ export function capWarnings(warnings: ImportWarning[]): ImportWarning[] {
 }
 
 /** Budget lines within the domain's limits: at most MAX_BUDGET_LINES, labels and figures' words cut to the short-text limit. */
-function budgetWithinLimits(lines: BudgetLine[], line: number, warnings: ImportWarning[]): BudgetLine[] {
+export function budgetWithinLimits(lines: BudgetLine[], line: number, warnings: ImportWarning[]): BudgetLine[] {
   if (lines.length > MAX_BUDGET_LINES) warnings.push({ line, message: `${lines.length} budget lines; the first ${MAX_BUDGET_LINES} kept` })
   const figure = (m: Money | null): Money | null => m && { ...m, text: limit(m.text, MAX_SHORT, 'budget figure', line, warnings) }
   return lines.slice(0, MAX_BUDGET_LINES).map(l => ({

@@ -2,6 +2,7 @@
 // actions and progress, turned into the ParsedPlan shape once the whole document is read.
 import type { BudgetLine, GridNarrativeSection } from '../../domain/events.js'
 import type { SpendColumn } from '../budget.js'
+import type { Rag } from '../../domain/values/types.js'
 import type { SaLine } from '../selfAssessment.js'
 import type { ColumnRole, TableKind } from '../tables.js'
 
@@ -64,6 +65,10 @@ export interface GridDraft {
   byNumber: Map<string, ActionDraft[]>
   pendingOutcomes: { texts: string[]; line: number } | null
   awaitingTitle: boolean
+  /** Statements rated in a self-assessment table (running-text statements are in `sa`). */
+  rated: Array<{ statement: string; rag: Rag; line: number }>
+  /** The budget came from a row of a budget summary (labelled "Total"), not the grid's own table. */
+  fromSummary: boolean
 }
 
 /** Where a wrapped row continues: the action's own cells, or the progress note under it. */
@@ -79,6 +84,21 @@ export interface TableState {
   last: Target | null
   spend: Array<{ index: number; column: SpendColumn }>
   labelIndex: number
+  /** A budget table whose rows are grids (a summary at the plan's end): rows kept per grid or for the plan. */
+  summary: boolean
+  /** Self-assessment tables: the columns of statements and of ratings. */
+  statementIndex: number
+  /** Rows read so far. */
+  rows: number
+  /** How the table was recognised: for the dry run of its rows. */
+  rule: string
+}
+
+/** A row of a budget summary, matched to a grid once the whole document is read. */
+export interface SummaryRow {
+  label: string
+  line: BudgetLine
+  at: number
 }
 
 /** A text shortened for a warning. */

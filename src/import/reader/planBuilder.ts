@@ -2,17 +2,22 @@
 // and the operations that open grids and objectives and file narrative, outcomes and budget
 // boxes. The line-by-line decisions live in planReader.ts; table rows in actionTable.ts and
 // progressReport.ts.
-import type { GridNarrativeSection } from '../../domain/events.js'
+import type { BudgetLine, GridNarrativeSection } from '../../domain/events.js'
 import { budgetLine, classifySpend } from '../budget.js'
-import type { GridHeading } from '../gridStructure.js'
+import { gridReference, isGridWord, type GridHeading } from '../gridStructure.js'
+import { normaliseWords, type ImportRules } from '../profile.js'
 import type { PlanHeader } from '../header.js'
 import { joinWrapped } from '../normaliseText.js'
 import type { ColumnRole } from '../tables.js'
-import type { ImportWarning } from '../types.js'
-import { short, startsLower, type ActionDraft, type GridDraft, type ObjectiveDraft, type ProgressDraft, type Section, type TableState } from './drafts.js'
+import type { ImportWarning, RecognisedElement, Recognition } from '../types.js'
+import { short, startsLower, type ActionDraft, type GridDraft, type ObjectiveDraft, type ProgressDraft, type Section, type SummaryRow, type TableState } from './drafts.js'
 
 export class PlanBuilder {
   readonly grids: GridDraft[] = []
+  /** Each recognised element, its line and the rule that recognised it (the dry run shows them). */
+  readonly recognised: Recognition[] = []
+  /** Rows of budget summaries (budget tables whose rows are grids), matched to grids at the end. */
+  readonly summaryRows: SummaryRow[] = []
   grid: GridDraft | null = null
   section: Section = 'guidance'
   objective: ObjectiveDraft | null = null
@@ -29,10 +34,63 @@ export class PlanBuilder {
     private readonly firstHeading: GridHeading | null,
     private readonly headingNumbers: Set<number>,
     private readonly warnings: ImportWarning[],
+    private readonly rules: ImportRules,
   ) {}
+
+  /** A cell that is only a grid word ("Section"): heads the label column of a budget summary. */
+  isGridWord(text: string): boolean {
+    return isGridWord(text, this.rules)
+  }
+
+  /** True when a label names a grid ("Section A", "Grid 2"). */
+  namesGrid(label: string): boolean {
+    return gridReference(label, this.rules) !== null
+  }
+
+  /**
+   * Budget summary rows, once every grid is read: each row that names a grid (by heading,
+   * number, letter or title) becomes that grid's budget; the rest, the plan's.
+   */
+  resolveSummaries(): { lines: BudgetLine[]; line: number } | null {
+    const plan: BudgetLine[] = []
+    let planLine: number | null = null
+    for (const row of this.summaryRows) {
+      const grid = this.gridOfLabel(row.label)
+      if (grid) {
+        const own = grid.budget.length > 0 && !grid.fromSummary
+        const line = own ? row.line : { ...row.line, label: 'Total' }
+        if (own) this.warn(row.at, `grid ${grid.number} has its own budget (line ${grid.budgetLine}); the summary row "${short(row.label, 40)}" is added to it`)
+        grid.budget.push(line)
+        grid.budgetLine ??= row.at
+        grid.fromSummary = !own
+        this.explain(row.at, 'budget', `row of a budget summary: "${short(row.label, 40)}" names grid ${grid.number} ("${short(grid.title, 40)}"); kept as its budget`)
+      } else {
+        plan.push(row.line)
+        planLine ??= row.at
+        this.explain(row.at, 'budget', `row of a budget summary: "${short(row.label, 40)}" names no grid; kept as the plan's budget`)
+      }
+    }
+    return plan.length ? { lines: plan, line: planLine! } : null
+  }
+
+  private gridOfLabel(label: string): GridDraft | null {
+    const number = gridReference(label, this.rules)
+    if (number !== null) return this.grids.find(g => g.number === number) ?? null
+    const words = normaliseWords(label).join(' ')
+    if (words.length < 4) return null
+    const byTitle = this.grids.filter(g => {
+      const title = normaliseWords(g.title).join(' ')
+      return title.length >= 4 && (title === words || title.startsWith(`${words} `) || words.startsWith(`${title} `))
+    })
+    return byTitle.length === 1 ? byTitle[0] : null
+  }
 
   warn(line: number, message: string): void {
     this.warnings.push({ line, message })
+  }
+
+  explain(line: number, element: RecognisedElement, rule: string): void {
+    this.recognised.push({ line, element, rule })
   }
 
   /** The grid being read; only called where a grid is known to be open. */
@@ -49,6 +107,7 @@ export class PlanBuilder {
     this.pendingSpend = null
     this.lastProgress = null
     this.section = 'guidance'
+    this.explain(line, 'grid', h.rule)
     const existing = this.grids.find(g => g.number === h.number)
     if (existing) {
       this.warn(line, `grid ${h.number} heading appears again (first at line ${existing.line}); what follows is added to that grid`)
@@ -72,6 +131,8 @@ export class PlanBuilder {
       byNumber: new Map(),
       pendingOutcomes: null,
       awaitingTitle: !h.title,
+      rated: [],
+      fromSummary: false,
     }
     this.grids.push(grid)
     this.grid = grid
@@ -118,8 +179,9 @@ export class PlanBuilder {
 
   // ---- objectives ----------------------------------------------------------------------------
 
-  startObjective(number: string | null, text: string, line: number, fromList: boolean, keepTable = false): ObjectiveDraft {
+  startObjective(number: string | null, text: string, line: number, fromList: boolean, keepTable = false, rule?: string): ObjectiveDraft {
     const grid = this.currentGrid
+    if (rule) this.explain(line, 'objective', rule)
     if (!keepTable) this.table = null
     if (number && grid.objectives.some(o => o.number === number)) {
       this.warn(line, `objective number ${number} appears twice in grid ${grid.number}; both kept, numbered as written`)
@@ -149,7 +211,7 @@ export class PlanBuilder {
   ensureObjective(line: number): ObjectiveDraft {
     if (this.objective) return this.objective
     const grid = this.currentGrid
-    const objective = this.startObjective(null, grid.title, line, false, true)
+    const objective = this.startObjective(null, grid.title, line, false, true, `no objective heading before the actions: an unnumbered objective named after grid ${grid.number}`)
     if (grid.pendingOutcomes) {
       objective.outcomes.push(...grid.pendingOutcomes.texts)
       grid.pendingOutcomes = null

@@ -5,11 +5,15 @@ import { isPageNumberLine, looksLikePartnership, looksLikePlanTitle, matchGridHe
 import type { PlanHeader } from '../header.js'
 import { joinWrapped } from '../normaliseText.js'
 import type { Outline, OutlineItem } from '../outline.js'
-import { isSeparatorRow, recogniseHeader, rowTexts, type ColumnRole, type DocLine } from '../tables.js'
-import type { ImportWarning } from '../types.js'
+import { isSeparatorRow, recogniseHeader, rowTexts, type ColumnRole, type DocLine, type TableHeader } from '../tables.js'
+import { mayHeadOtherTable, recogniseTable, recogniseTableAt } from '../tableHeader.js'
+import { CONTENT_ROWS, planYearOf } from '../columnContent.js'
+import type { BudgetLine } from '../../domain/events.js'
+import type { FinancialYear } from '../../domain/values/financialYear.js'
+import type { ImportWarning, Recognition } from '../types.js'
 import { DEFAULT_RULES, type ImportRules } from '../profile.js'
 import { splitActionNumber } from '../actions.js'
-import { actionRow, appendTo, budgetRow, startTable } from './actionTable.js'
+import { actionRow, appendTo, budgetRow, selfAssessmentRow, startTable } from './actionTable.js'
 import { short, startsLower, startsWithPunctuation, type ActionDraft, type GridDraft } from './drafts.js'
 import { isActionsHeading, labelledFields, withoutBullet, type LabelledField } from './labelledActions.js'
 import { joinSurplusCells } from './surplusCells.js'
@@ -41,15 +45,35 @@ export class PlanReader {
     /** The document's numbered outline, when that is its structure (outline.ts). */
     private readonly outline: Outline | null = null,
   ) {
-    this.b = new PlanBuilder(header, planYear, firstHeading, headingNumbers, warnings)
+    this.b = new PlanBuilder(header, planYear, firstHeading, headingNumbers, warnings, rules)
+    this.year = planYearOf(planYear)
+  }
+
+  private readonly year: FinancialYear | null
+  private lines: DocLine[] = []
+  private at = 0
+  /** Rows up to this index were judged as the start of a table by their content already (none was). */
+  private judgedUntil = 0
+
+  /** Budget lines of the plan as a whole (budget summary rows naming no grid), once read. */
+  planBudget: { lines: BudgetLine[]; line: number } | null = null
+
+  /** Every recognised element with its line and rule, once read. */
+  get recognised(): Recognition[] {
+    return this.b.recognised
   }
 
   /** Reads every line; returns the grids as drafts. */
   read(lines: DocLine[], onLine: (line: number) => void): GridDraft[] {
     const b = this.b
-    for (const l of lines) {
+    this.lines = lines
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i]
+      this.at = i
       onLine(l.line)
       if (l.kind === 'blank') {
+        // A table left out, or of ratings, ends at a blank line: what follows is judged afresh.
+        if (b.table?.kind === 'ignored' || b.table?.kind === 'selfAssessment') b.table = null
         b.blankBefore = true
         continue
       }
@@ -63,6 +87,7 @@ export class PlanReader {
     }
     this.settleParagraph()
     b.finishGrid()
+    this.planBudget = b.resolveSummaries()
     for (const [text, { line, count }] of this.pageHeaders) {
       b.warn(line, `"${short(text)}" taken as a repeated page header and not recorded (${count} time${count === 1 ? '' : 's'} from this line)`)
     }
@@ -140,7 +165,7 @@ export class PlanReader {
       }
     }
     if (marker) {
-      b.startObjective(marker.number, marker.text, line, false)
+      b.startObjective(marker.number, marker.text, line, false, false, marker.rule)
       b.section = 'objective'
       return
     }
@@ -206,7 +231,7 @@ export class PlanReader {
       case 'objectives_list': {
         const m = /^(\d{1,3})[.)]\s+(.+)$/.exec(t)
         if (m) {
-          b.startObjective(m[1], m[2], line, true)
+          b.startObjective(m[1], m[2], line, true, false, `objective: item "${m[1]}" of the list under an objectives heading`)
           b.section = 'objectives_list'
           return
         }
@@ -355,6 +380,41 @@ export class PlanReader {
 
   // ---- table rows ---------------------------------------------------------------------------
 
+  /**
+   * The table a row starts when no table is open: by its words, or by what the rows below it
+   * hold (the row is then a header of unknown words, or the first row of a table with none).
+   * A run of rows judged once is not judged again row by row: reading stays linear.
+   */
+  private tableStartingAt(texts: string[]): TableHeader | null {
+    if (this.at < this.judgedUntil) return recogniseTable(texts, this.rules)
+    const { below, end } = this.rowsBelow(texts)
+    const found = recogniseTableAt(texts, this.rules, below, this.year)
+    if (!found) this.judgedUntil = end
+    return found
+  }
+
+  /** A row of an open table that heads a table of another kind (by its words and the rows below). */
+  private otherTableAt(texts: string[]): TableHeader | null {
+    if (!mayHeadOtherTable(texts, this.rules, this.year)) return null
+    const found = recogniseTable(texts, this.rules, { rows: this.rowsBelow(texts).below, year: this.year })
+    return found && found.kind !== 'actions' && found.kind !== 'progress' ? found : null
+  }
+
+  /** The table rows right below the current line (at most CONTENT_ROWS), and the index after them. */
+  private rowsBelow(texts: string[]): { below: string[][]; end: number } {
+    const below: string[][] = []
+    let j = this.at + 1
+    for (; j < this.lines.length && below.length < CONTENT_ROWS; j++) {
+      const next = this.lines[j]
+      if (next.kind !== 'row') break
+      if (isSeparatorRow(next)) continue
+      const cells = rowTexts(next)
+      if (cells.join('\t') === texts.join('\t')) continue
+      below.push(cells)
+    }
+    return { below, end: j }
+  }
+
   private row(l: DocLine): void {
     const b = this.b
     if (isSeparatorRow(l)) return
@@ -374,13 +434,15 @@ export class PlanReader {
       this.text(filled[0], l.line)
       return
     }
-    const header = recogniseHeader(l, this.rules)
+    // After a blank line a budget's rows may have ended: the row is judged afresh, as where no table is open.
+    const afresh = !b.table || (b.table.kind === 'budget' && b.blankBefore)
+    const header = afresh ? this.tableStartingAt(texts) : (recogniseHeader(l, this.rules) ?? this.otherTableAt(texts))
     if (header) {
       // The same header again while its table is open: repeated at the top of a new page, and
       // the table (with a row broken across the page) goes on.
       if (b.table?.header === l.text) return
-      startTable(b, header.kind, header.roles, l)
-      return
+      startTable(b, header, l)
+      if (!header.headerless) return
     }
     if (!b.table) {
       if (!b.grid && b.inferFirstGrid(l.line)) {
@@ -390,14 +452,16 @@ export class PlanReader {
       if (b.grid && (b.section === 'objective' || b.section === 'actions' || b.section === 'outcomes') && filled.length >= 2) {
         const layout = b.lastActionLayout && b.lastActionLayout.length === l.cells.length ? b.lastActionLayout : null
         const roles: ColumnRole[] = layout ?? (['action', 'when', 'who', 'cost', 'rag'] as ColumnRole[]).slice(0, Math.max(2, Math.min(5, l.cells.length)))
-        startTable(b, 'actions', roles, l, true)
-        b.warn(l.line, layout ? 'action rows without a header row: columns taken from the previous action table' : `action rows without a header row: columns taken as ${roles.join(' | ')}`)
+        const why = layout ? 'action rows without a header row: columns taken from the previous action table' : `action rows without a header row: columns taken as ${roles.join(' | ')}`
+        startTable(b, { kind: 'actions', roles, rule: `${why} (by position)` }, l, true)
+        b.warn(l.line, why)
       } else {
         b.warn(l.line, `table row outside any recognised table not recorded: "${short(l.text)}"`)
         return
       }
     }
     const table = b.table!
+    if (table.kind === 'ignored') return
     if (table.kind === 'actions' && l.format === 'pipe') {
       const joined = joinSurplusCells(l, table.roles, b.planYear)
       if (joined) {
@@ -405,11 +469,12 @@ export class PlanReader {
         l = joined.line
       }
     }
-    if (table.kind !== 'progress') {
+    if (table.kind !== 'progress' && table.kind !== 'selfAssessment') {
       const dropped = rowTexts(l).filter((text, i) => text && (table.roles[i] === undefined || table.roles[i] === null) && !(table.kind === 'budget' && i === table.labelIndex))
       if (dropped.length) b.warn(l.line, `cell${dropped.length > 1 ? 's' : ''} under no recognised column not recorded: ${dropped.map(d => `"${short(d, 40)}"`).join(', ')}`)
     }
     if (table.kind === 'budget') budgetRow(b, l, texts)
+    else if (table.kind === 'selfAssessment') selfAssessmentRow(b, l, texts)
     else if (table.kind === 'progress') progressRow(b, l, texts)
     else actionRow(b, l)
   }
