@@ -293,10 +293,17 @@ export class PlanReader {
         this.pending = null
         return true
       }
-      if (waiting && startsLower(t) && !this.isStructural(t)) {
-        // The paragraph wrapped onto this line.
-        waiting.text = joinWrapped(waiting.text, t)
-        return true
+      if (startsLower(t) && !this.isStructural(t)) {
+        // The paragraph (or a numbered action no label has followed yet) wrapped onto this line.
+        if (waiting) {
+          waiting.text = joinWrapped(waiting.text, t)
+          return true
+        }
+        const action = this.labelled!
+        if (!action.due && !action.who && !action.cost && !action.rag) {
+          action.text = joinWrapped(action.text, t)
+          return true
+        }
       }
     }
     this.settleParagraph()

@@ -35,6 +35,15 @@ t.test('two-level numbering in plain paragraphs: grids, objectives and actions a
   t.same(plan.grids[0].objectives[1].actions[1], { ...plan.grids[0].objectives[1].actions[1], due: '', byWhom: '', cost: '', rag: null })
 })
 
+t.test('an outline action wrapped onto the next line is one action', async t => {
+  const wrapped = text.replace('1.1.1 Re-commission the specialist prescribing service as one recovery-orientated contract.', '1.1.1 Re-commission the specialist prescribing service\nas one recovery-orientated contract.')
+  const { plan, warnings } = parsed(t, wrapped)
+  t.same(shape(plan), shape(parsed(t, text).plan))
+  t.equal(plan.grids[0].objectives[0].actions[0].text, 'Re-commission the specialist prescribing service as one recovery-orientated contract.')
+  t.equal(plan.grids[0].objectives[0].actions[0].byWhom, 'DAAT Commissioning Manager')
+  t.equal(warnings.length, 1)
+})
+
 t.test('the outline is read only where the document has one: three levels, and no heading words', async t => {
   // Two levels only ("1", "1.1"): a numbered list, not an outline; refused as before.
   const twoLevels = text.replace(/^(\d\.\d)\.\d /gm, '$1 ')
