@@ -1,8 +1,9 @@
-// The live feed across a kill -9: a real server (`gridledger serve` on a SQLite file) streams
-// GET /v1/feed to a provider's client (the generated client of test/client) while a writer records
-// progress; the server is killed with SIGKILL mid-stream and restarted on the same file. The client
-// resumes with Last-Event-ID and has seen every entry exactly once, every acknowledged report
-// among them. The server's keep-alive interval comes from GRIDLEDGER_FEED_HEARTBEAT_MS.
+// The live feed across a kill -9 and a restart: a real server (`gridledger serve` on a SQLite
+// file) streams GET /v1/feed to a provider's client (the generated client of test/client) while a
+// writer records progress; the server is killed with SIGKILL mid-stream and restarted on the same
+// file, then stopped with SIGTERM mid-stream and restarted again. The client resumes with
+// Last-Event-ID each time and has seen every entry exactly once, every acknowledged report among
+// them. The server's keep-alive interval comes from GRIDLEDGER_FEED_HEARTBEAT_MS.
 import t from 'tap'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -54,7 +55,7 @@ async function until(test: () => boolean, what: () => string, ms = 60_000) {
   }
 }
 
-t.test('kill -9 while the feed streams: the client resumes with Last-Event-ID and sees every entry exactly once', async t => {
+t.test('kill -9 and a restart while the feed streams: the client resumes with Last-Event-ID and sees every entry exactly once', async t => {
   const store = `sqlite:${join(mkdtempSync(join(tmpdir(), 'gridledger-feed-kill-')), 'feed.db')}`
   let server: ServerChild = await startServer({ store, env: ENV })
   t.teardown(() => server.kill())
@@ -63,21 +64,33 @@ t.test('kill -9 while the feed streams: the client resumes with Last-Event-ID an
   const minted = await clientFor(server.url, SERVER_ADMIN_TOKEN).POST('/v1/tokens', { body: { role: 'provider', owners: ['cnwl'] } })
   const providerToken = minted.data!.token
 
-  // Streaming while a writer records; killed once both are well under way.
+  // Streaming while a writer records; the server stopped once both are well under way: first
+  // killed (-9), then, restarted, stopped as a deployment does (SIGTERM). Each time the client
+  // resumes from the last id it received.
   const seen: FeedEvent[] = []
-  const first = writer(clientFor(server.url, SERVER_ADMIN_TOKEN), plan.planId, actionId, 'before')
-  const streaming = followFeed(clientFor(server.url, providerToken), { onEvent: event => seen.push(event) }).then(
-    () => 'ended',
-    () => 'broken',
-  )
-  await until(() => seen.length >= 20 && first.acknowledged.length >= 20, () => `20 entries fed: ${seen.length} fed, ${first.acknowledged.length} acknowledged, ${first.statuses.join(' ')}`)
-  await server.kill('SIGKILL')
-  t.equal(await streaming, 'broken', 'the stream broke with the server')
-  await first.done
+  const acknowledged: string[] = []
+  for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
+    const before = seen.length
+    const w = writer(clientFor(server.url, SERVER_ADMIN_TOKEN), plan.planId, actionId, signal)
+    const streaming = followFeed(clientFor(server.url, providerToken), { lastEventId: seen[seen.length - 1]?.id, onEvent: event => seen.push(event) }).then(
+      () => 'ended',
+      () => 'broken',
+    )
+    await until(() => seen.length >= before + 20 && w.acknowledged.length >= 20, () => `20 entries fed: ${seen.length - before} fed, ${w.acknowledged.length} acknowledged, ${w.statuses.join(' ')}`)
+    // Before SIGTERM the writer stops, so the exit speaks of the feed alone (a write in flight at
+    // SIGTERM leaves a keep-alive connection the server waits for past its 10 s grace period).
+    if (signal === 'SIGTERM') await w.stop()
+    const exit = await server.kill(signal)
+    // SIGKILL breaks the stream; SIGTERM ends it (the server closes its feeds before it stops).
+    t.equal(await streaming, signal === 'SIGKILL' ? 'broken' : 'ended', `${signal}: the stream ${signal === 'SIGKILL' ? 'broke' : 'ended'} with the server`)
+    if (signal === 'SIGTERM') t.same(exit, { code: 0, signal: null }, 'SIGTERM: the open feed did not hold the server past its grace period')
+    await w.stop()
+    acknowledged.push(...w.acknowledged)
+    t.ok(seen.length >= before + 20, `${seen.length - before} entries fed before ${signal}, ${w.acknowledged.length} reports acknowledged`)
+    server = await startServer({ store, env: ENV })
+  }
   const seenBeforeKill = seen.length
-  t.ok(seenBeforeKill >= 20, `${seenBeforeKill} entries fed before the kill, ${first.acknowledged.length} reports acknowledged`)
 
-  server = await startServer({ store, env: ENV })
   const second = writer(clientFor(server.url, SERVER_ADMIN_TOKEN), plan.planId, actionId, 'after')
   await until(() => second.acknowledged.length >= 10, () => `10 reports after the restart: ${second.acknowledged.length}, ${second.statuses.join(' ')}`)
   await second.stop()
@@ -92,11 +105,11 @@ t.test('kill -9 while the feed streams: the client resumes with Last-Event-ID an
 
   const everything = await followFeed(provider, { live: false })
   t.equal(everything.ended, true)
-  t.same(seen.map(e => e.id), everything.events.map(e => e.id), 'what it saw, across the kill, is every entry once, in order')
+  t.same(seen.map(e => e.id), everything.events.map(e => e.id), 'what it saw, across the kill and the restart, is every entry once, in order')
   const notes = seen.filter(e => e.type === 'ProgressReported').map(e => String(e.entry.data.note))
   t.equal(new Set(notes).size, notes.length, 'no report fed twice')
   const fed = new Set(notes)
-  t.same([...first.acknowledged, ...second.acknowledged].filter(note => !fed.has(note)), [], 'every acknowledged report fed')
+  t.same([...acknowledged, ...second.acknowledged].filter(note => !fed.has(note)), [], 'every acknowledged report fed')
   t.ok(seen.length > seenBeforeKill + 10, `${seen.length - seenBeforeKill} entries after resuming`)
 
   // Idle now: the keep-alive comments come at GRIDLEDGER_FEED_HEARTBEAT_MS.

@@ -48,8 +48,9 @@ const EXAMPLE = 'id: 42\nevent: ProgressReported\ndata: {"position":7,"type":"Pr
 export default async function feedRoutes(fastify: FastifyInstance, { ledger, options = DEFAULT_FEED_OPTIONS }: { ledger: GridLedger; options?: FeedOptions }): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>()
   const open = new Set<(reason: FeedConnectionEnd['reason']) => void>()
-  // Open feeds would keep the server from closing: end them first.
-  app.addHook('onClose', async () => {
+  // Open feeds would keep the server from closing: end them before it stops listening (fastify
+  // closes the listening server, waiting for open connections, before running onClose hooks).
+  app.addHook('preClose', async () => {
     for (const end of open) end('closing')
   })
 
