@@ -50,6 +50,10 @@ const Env = z.object({
   GRIDLEDGER_FEED_STALL_MS: z.coerce.number().int().min(100).default(DEFAULT_FEED_OPTIONS.stallMs),
   /** GET /v1/feed: a connection is ended after this long (the client resumes). */
   GRIDLEDGER_FEED_MAX_CONNECTION_MS: z.coerce.number().int().min(1000).default(DEFAULT_FEED_OPTIONS.maxConnectionMs),
+  /** 1: webhook URLs may be http:// and private or loopback addresses (tests, private networks). */
+  GRIDLEDGER_WEBHOOK_ALLOW_PRIVATE: z.enum(['0', '1', 'true', 'false']).default('0').transform(v => v === '1' || v === 'true'),
+  /** The first webhook retry's delay in ms; every other retry duration scales with it (tests shorten them all). */
+  GRIDLEDGER_WEBHOOK_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(5_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 

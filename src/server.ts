@@ -10,6 +10,7 @@ import { backupInChildProcess } from './app/backupProcess.js'
 import { parseEvery, startBackupSchedule, type BackupSchedule } from './app/backupSchedule.js'
 import { openGridLedger } from './app/gridledger.js'
 import { createMetrics } from './app/metrics.js'
+import { policyWithBase } from './app/webhooks/retryPolicy.js'
 import metricsRoutes from './http/routes/metrics.js'
 import type { Config } from './config.js'
 import { buildApp } from './http/app.js'
@@ -36,6 +37,13 @@ export async function serve(config: Config): Promise<{ close(): Promise<void>; p
     onSigningKeyCreated: path => logger.warn({ path }, 'no signing key: made a new Ed25519 key there (keep its public half, GET /v1/keys, apart from the server)'),
     importProfilesDir: config.GRIDLEDGER_IMPORT_PROFILES_DIR,
     onProjectionError: err => logger.error({ err }, 'projection failed; retrying from its checkpoint'),
+    deliverWebhooks: true,
+    webhooks: {
+      allowPrivate: config.GRIDLEDGER_WEBHOOK_ALLOW_PRIVATE,
+      retry: policyWithBase(config.GRIDLEDGER_WEBHOOK_BACKOFF_BASE_MS),
+      ...(metrics ? { observer: metrics.webhookObserver } : {}),
+      onError: err => logger.error({ err }, 'webhook delivery stopped; retrying'),
+    },
   })
   // The signing key is opened (or made) at start, not at the first sign-off: a bad key file stops the server here.
   logger.info({ keyId: ledger.heads.signer.keyId }, 'signing chain heads')

@@ -22,6 +22,9 @@ import { ChainHeads } from './signing/chainHeads.js'
 import { openSigner } from './signing/signingKey.js'
 import type { HeadSigner } from './signing/signedHead.js'
 import { TokenService, tokensProjection } from './tokens.js'
+import { addressPolicy, WebhookDispatcher, type WebhookDeliveryOptions } from './webhooks/dispatcher.js'
+import { webhooksProjection } from './webhooks/registry.js'
+import { WebhookService } from './webhooks/webhookService.js'
 
 export interface GridLedger {
   store: EventStore
@@ -44,6 +47,10 @@ export interface GridLedger {
   exports: PlanExports
   /** Plans' chain heads signed with the server's Ed25519 key. */
   heads: ChainHeads
+  /** Webhook subscriptions and their delivery logs (POST/GET/DELETE /v1/webhooks). */
+  webhooks: WebhookService
+  /** Delivers webhooks once started (the server starts it; tools that open the store do not). */
+  webhookDispatcher: WebhookDispatcher
   clock: Clock
   close(): Promise<void>
 }
@@ -73,9 +80,13 @@ export interface OpenOptions {
   appendQuota?: number
   /** Where import profiles are stored, NAME.json each (GRIDLEDGER_IMPORT_PROFILES_DIR). */
   importProfilesDir?: string
+  /** Webhook deliveries: the SSRF policy, retries, timeout (GRIDLEDGER_WEBHOOK_*). */
+  webhooks?: WebhookDeliveryOptions
+  /** Deliver webhooks from this process (serve does; the CLI's tools do not, so a delivery is not made twice). */
+  deliverWebhooks?: boolean
 }
 
-export const PROJECTIONS: Projection[] = [planCatalogueProjection, tokensProjection]
+export const PROJECTIONS: Projection[] = [planCatalogueProjection, tokensProjection, webhooksProjection]
 
 export async function openGridLedger(options: OpenOptions): Promise<GridLedger> {
   const signer = () => openSigner({ keyPath: options.signingKey, storeUrl: options.store, onCreate: options.onSigningKeyCreated })
@@ -103,6 +114,10 @@ export async function assembleGridLedger({ store, readModels }: Backend, options
   const plans = new PlanQueries(store, readModels, projections, clock)
   // Without a key source (tests, in-process tools), a key for this process only.
   const heads = new ChainHeads(store, clock, options.signer ?? (() => openSigner({})))
+  const feed = new Feed(store, readModels, projections)
+  const waitFor = (position: number) => projections.waitFor(position, 5_000)
+  const webhookDispatcher = new WebhookDispatcher({ store, readModels, feed, clock, isRevoked: id => tokens.isRevoked(id), waitFor }, options.webhooks)
+  if (options.deliverWebhooks) webhookDispatcher.start()
   return {
     store,
     readModels,
@@ -113,14 +128,17 @@ export async function assembleGridLedger({ store, readModels }: Backend, options
     plans,
     meetings: new MeetingQueries(plans, clock),
     planAccess: new PlanAccess(store, readModels, projections),
-    feed: new Feed(store, readModels, projections),
+    feed,
     imports: new ImportService(store, commands, clock, options.importBudgetMs, new ImportProfiles(options.importProfilesDir)),
     signOffs: new SignOffService(plans, heads, clock),
     exports: new PlanExports(store, heads, clock),
     heads,
+    webhooks: new WebhookService({ store, readModels, clock, policy: addressPolicy(options.webhooks ?? {}), waitFor, changed: () => webhookDispatcher.sync() }),
+    webhookDispatcher,
     clock,
     async close() {
       idempotency.stopPruning()
+      await webhookDispatcher.close()
       await projections.close()
       await store.close()
     },

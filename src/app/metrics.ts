@@ -4,11 +4,14 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { StoreObserver } from '../store/storeObserver.js'
 import { PROJECTIONS, type GridLedger } from './gridledger.js'
+import type { WebhookObserver } from './webhooks/dispatcher.js'
 
 export interface Metrics {
   registry: Registry
   /** Hand to the store when it is opened. */
   storeObserver: StoreObserver
+  /** Hand to the webhook dispatcher: deliveries by outcome and their lag. */
+  webhookObserver: WebhookObserver
   /** Called once per answered request. */
   requestCompleted(method: string, route: string, status: number, seconds: number): void
   /** Starts reporting the figures read from a running ledger at scrape time (projection lag, idempotency records). */
@@ -36,7 +39,13 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [registry],
   })
-  // Webhook deliveries (pending, failed) are to be registered here once webhooks exist.
+  const webhookAttempts = new Counter({ name: 'gridledger_webhook_deliveries_total', help: 'Webhook delivery attempts, by outcome (delivered, failed and to be retried, gave_up after the retry window)', labelNames: ['outcome'], registers: [registry] })
+  const webhookLag = new Histogram({
+    name: 'gridledger_webhook_delivery_lag_seconds',
+    help: 'Time from recording an event to a receiver accepting its webhook (retries included)',
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 60, 300, 3600, 86400],
+    registers: [registry],
+  })
 
   let ledger: GridLedger | null = null
   new Gauge({
@@ -71,6 +80,12 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
       },
       synced(seconds) {
         fsync.observe(seconds)
+      },
+    },
+    webhookObserver: {
+      attempted(outcome, lagSeconds) {
+        webhookAttempts.inc({ outcome })
+        if (lagSeconds !== null) webhookLag.observe(lagSeconds)
       },
     },
     requestCompleted(method, route, status, seconds) {

@@ -241,6 +241,13 @@ export class TokenService {
     return { id, token, role, owners, partnerships, label }
   }
 
+  /** True when the token with this id has been revoked (as far as this instance's read model knows). */
+  isRevoked(tokenId: string): boolean {
+    const ref = this.options.readModels.get('tokenIds', tokenId) as { hash: string } | undefined
+    if (!ref) return false
+    return this.revokedHere.has(ref.hash) || (this.options.readModels.get('tokens', ref.hash) as TokenRecord | undefined)?.revoked === true
+  }
+
   async revoke(tokenId: string, by: Principal | null): Promise<void> {
     if (by && !TOKEN_ADMINS.includes(by.role)) throw new ForbiddenError('only admins revoke tokens')
     const ref = this.options.readModels.get('tokenIds', tokenId) as { hash: string } | undefined

@@ -26,6 +26,7 @@ import structureRoutes from './routes/api/plans/structure.js'
 import tokenRoutes from './routes/api/tokens/index.js'
 import feedRoutes, { DEFAULT_FEED_OPTIONS, type FeedOptions } from './routes/api/feed/index.js'
 import auditRoutes from './routes/api/plans/audit.js'
+import webhookRoutes from './routes/api/webhooks/index.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -121,5 +122,6 @@ export async function buildApp(ledger: GridLedger, options: AppOptions = {}): Pr
   await app.register(importRoutes, { ledger })
   await app.register(feedRoutes, { ledger, options: { ...DEFAULT_FEED_OPTIONS, ...options.feed } })
   await app.register(auditRoutes, { ledger })
+  await app.register(webhookRoutes, { ledger })
   return app
 }

@@ -86,6 +86,12 @@ const ROWS: Record<string, Row> = {
     expect: editorsOnly(200),
   },
   'GET /v1/feed': { request: () => ({ url: '/v1/feed?live=false' }), expect: everyone },
+  // A public address literal (no name to resolve); deliveries are off in the harness.
+  'POST /v1/webhooks': { request: () => ({ url: '/v1/webhooks', payload: { url: 'https://93.184.215.14/hook' } }), expect: { none: 401, revoked: 401, auditor: 403, default: 201 } },
+  'GET /v1/webhooks': { request: () => ({ url: '/v1/webhooks' }), expect: { none: 401, revoked: 401, auditor: 403, default: 200 } },
+  // Made by the bootstrap admin: every other token's answer is 404 (a webhook is its token's own).
+  'DELETE /v1/webhooks/:webhookId': { request: async (_f, h) => ({ url: `/v1/webhooks/${await bootstrapWebhook(h)}` }), expect: { none: 401, revoked: 401, auditor: 403, default: 404 } },
+  'GET /v1/webhooks/:webhookId/deliveries': { request: async (_f, h) => ({ url: `/v1/webhooks/${await bootstrapWebhook(h)}/deliveries` }), expect: { none: 401, revoked: 401, auditor: 403, default: 404 } },
   'POST /v1/imports': {
     request: () => ({
       url: '/v1/imports?dryRun=true',
@@ -95,6 +101,13 @@ const ROWS: Record<string, Row> = {
     // The document is Test DAAT's: outside both scoped commissioners' partnerships (a dry run says what the import would do).
     expect: { ...editorsOnly(200), commissionerOwn: 403, commissionerOther: 403 },
   },
+}
+
+/** A webhook of the bootstrap admin's token (made once per harness). */
+let bootstrapHook: { h: Harness; id: string } | null = null
+async function bootstrapWebhook(h: Harness): Promise<string> {
+  if (bootstrapHook?.h !== h) bootstrapHook = { h, id: (await h.request({ method: 'POST', url: '/v1/webhooks', payload: { url: 'https://93.184.215.14/bootstrap' } })).json().id }
+  return bootstrapHook.id
 }
 
 /** A meeting with CNWL in scope (the matrix's provider), created by the bootstrap admin. */

@@ -9,6 +9,7 @@ import { assembleGridLedger, type GridLedger } from '../../src/app/gridledger.js
 import { buildApp } from '../../src/http/app.js'
 import { openSigner } from '../../src/app/signing/signingKey.js'
 import type { FeedOptions } from '../../src/http/routes/api/feed/index.js'
+import type { WebhookDeliveryOptions } from '../../src/app/webhooks/dispatcher.js'
 import type { EventStore } from '../../src/store/eventStore.js'
 import { createMemoryEventStore } from '../../src/store/memoryEventStore.js'
 import { openSqliteEventStore } from '../../src/store/sqliteEventStore.js'
@@ -39,7 +40,7 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { store?: 'memory' | 'sqlite'; sqlitePath?: string; rateLimit?: number; clockStart?: string; eventStore?: EventStore; appendQuota?: number; signingKey?: string; feed?: Partial<FeedOptions> } = {},
+  options: { store?: 'memory' | 'sqlite'; sqlitePath?: string; rateLimit?: number; clockStart?: string; eventStore?: EventStore; appendQuota?: number; signingKey?: string; feed?: Partial<FeedOptions>; webhooks?: WebhookDeliveryOptions & { deliver?: boolean } } = {},
 ): Promise<Harness> {
   const sqlitePath = options.sqlitePath ?? (options.store === 'sqlite' ? join(mkdtempSync(join(tmpdir(), 'gridledger-')), 'test.db') : null)
   // An already opened store (e.g. a wrapped memory store, or EventStoreDB on its stand-in) when given: read models in memory.
@@ -56,6 +57,7 @@ export async function startHarness(
     adminToken: ADMIN_TOKEN,
     ...(options.appendQuota !== undefined ? { appendQuota: options.appendQuota } : {}),
     ...(signingKey ? { signer: () => openSigner({ keyPath: signingKey }) } : {}),
+    ...(options.webhooks ? { webhooks: options.webhooks, deliverWebhooks: options.webhooks.deliver ?? true } : {}),
   })
   // Injected feed requests (the generated-request suites reach GET /v1/feed too) end within 100 ms unless a test says otherwise.
   const app = await buildApp(ledger, { rateLimit: options.rateLimit ?? 0, feed: { maxConnectionMs: 100, ...options.feed } })

@@ -14,6 +14,7 @@ const TAGS = [
   { name: 'meetings', description: 'Contract monitoring meetings: agenda, decisions, minutes' },
   { name: 'audit', description: 'History, integrity and what changed' },
   { name: 'feed', description: 'Live: every history entry you may see, as Server-Sent Events' },
+  { name: 'webhooks', description: 'Signed deliveries of the history entries you may see to your own URL (Standard Webhooks)' },
   { name: 'imports', description: 'Plan documents (text or Word) into plans' },
   { name: 'tokens', description: 'Bearer tokens (admins)' },
   { name: 'ops', description: 'Liveness, readiness and metrics' },
