@@ -65,11 +65,20 @@ export async function checkedAddresses(hostname: string, policy: AddressPolicy):
   return addresses
 }
 
+/** A name that has not resolved by then is refused (a hung resolver must not hold a request or a delivery). */
+const RESOLVE_TIMEOUT_MS = 3_000
+
 async function resolveOrRefuse(hostname: string, resolve: Resolver): Promise<LookupAddress[]> {
+  let timer: NodeJS.Timeout | undefined
   try {
-    return await resolve(hostname)
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error('timeout'), { code: `no answer within ${RESOLVE_TIMEOUT_MS} ms` })), RESOLVE_TIMEOUT_MS)
+    })
+    return await Promise.race([resolve(hostname), late])
   } catch (error) {
     throw new RefusedAddressError(`${hostname} does not resolve (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)
+  } finally {
+    clearTimeout(timer)
   }
 }
 
