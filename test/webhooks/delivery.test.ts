@@ -5,7 +5,7 @@ import t, { type Test } from 'tap'
 import { DEFAULT_TIMEOUT_MS } from '../../src/app/webhooks/dispatcher.js'
 import type { RetryPolicy } from '../../src/app/webhooks/retryPolicy.js'
 import { seedPlan, startHarness, type Harness } from '../support/harness.js'
-import { startReceiver, verified, type Receiver } from './support/receiver.js'
+import { startReceiver, until, verified, type Receiver } from './support/receiver.js'
 
 /** Retries in milliseconds instead of seconds and hours. */
 const FAST: RetryPolicy = { baseMs: 20, maxDelayMs: 40, retryForMs: 60_000, disableAfterMs: 120_000 }
@@ -26,16 +26,6 @@ async function subscribe(h: Harness, url: string, extra: object = {}, token?: st
   const res = await h.request({ method: 'POST', url: '/v1/webhooks', payload: { url, ...extra }, ...(token ? { token } : {}) })
   if (res.statusCode !== 201) throw new Error(`subscribe: ${res.statusCode} ${res.body}`)
   return res.json() as { id: string; url: string; types: string[]; secret: string }
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const started = Date.now()
-  for (;;) {
-    const value = await probe()
-    if (value !== undefined) return value
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(r => setTimeout(r, 10))
-  }
 }
 
 async function deliveries(h: Harness, id: string, token?: string) {
@@ -105,13 +95,19 @@ t.test('a failing receiver is retried with the same webhook-id until it answers 
 })
 
 t.test('an event failing past the retry window is given up, and a subscription failing long enough is disabled with the reason', async t => {
-  const h = await harness(t, { baseMs: 5, maxDelayMs: 10, retryForMs: 40, disableAfterMs: 150 })
+  // The disable window is far longer than the retry window, so an event is given up before, even when a loaded machine makes one attempt slow.
+  const h = await harness(t, { baseMs: 5, maxDelayMs: 10, retryForMs: 30, disableAfterMs: 1_500 })
   const r = await receiver(t, () => 503)
   const hook = await subscribe(h, r.url)
-  await seedPlan(h)
+  const f = await seedPlan(h)
+  // Events keep coming (each given up in turn) until the subscription has failed for the disable window.
+  let n = 0
   const listed = await until('the subscription disabled', async () => {
     const [item] = (await h.request({ method: 'GET', url: '/v1/webhooks' })).json().items
-    return item.disabled ? item : undefined
+    if (item.disabled) return item
+    await h.request({ method: 'POST', url: `/v1/plans/${f.planId}/actions/${f.actionId}/progress`, payload: { effectiveDate: '2008-06-30', note: `update ${n++}` } })
+    await new Promise(res => setTimeout(res, 50))
+    return undefined
   })
   t.match(listed.disabled.reason, /no delivery has succeeded since .* \(last: HTTP 503\)/, 'the reason is shown')
   const log = await deliveries(h, hook.id)

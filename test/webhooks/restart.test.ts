@@ -17,7 +17,7 @@ import { createMemoryEventStore } from '../../src/store/memoryEventStore.js'
 import { openSqliteEventStore } from '../../src/store/sqliteEventStore.js'
 import { startEsdbStandIn } from '../support/esdbStandIn.js'
 import { ADMIN_TOKEN, steppingClock } from '../support/harness.js'
-import { startReceiver, verified } from './support/receiver.js'
+import { startReceiver, until, verified } from './support/receiver.js'
 
 const FAST: RetryPolicy = { baseMs: 20, maxDelayMs: 40, retryForMs: 60_000, disableAfterMs: 120_000 }
 
@@ -52,16 +52,6 @@ async function open(backend: Backend): Promise<{ ledger: GridLedger; request: (m
   }
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const started = Date.now()
-  for (;;) {
-    const value = await probe()
-    if (value !== undefined) return value
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(r => setTimeout(r, 10))
-  }
-}
-
 t.test('subscriptions, checkpoints and pending retries survive a restart', async t => {
   for (const kind of await kinds()) {
     t.test(kind.name, async t => {
@@ -86,7 +76,7 @@ t.test('subscriptions, checkpoints and pending retries survive a restart', async
       const second = await open(await kind.open())
       t.teardown(() => second.close())
       t.same((await second.request('GET', '/v1/webhooks')).json().items.map((w: { id: string }) => w.id), [hook.id], 'the subscription is still there')
-      await until('all three events taken after the restart', async () => {
+      await until('all three events taken after the restart', () => {
         const taken = new Set(r.received.filter((_got, i) => i === 0 || i >= before).map(got => got.headers['webhook-id']))
         return taken.size >= 3 ? true : undefined
       })

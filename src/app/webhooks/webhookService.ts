@@ -3,7 +3,7 @@
 import type { Principal } from '../../domain/actor.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js'
 import { isPlanEventType } from '../../domain/events.js'
-import type { Role } from '../../domain/roles.js'
+import { PLAN_REPORTERS, type Role } from '../../domain/roles.js'
 import type { ReadModelStore } from '../../projections/storage/readModelStore.js'
 import type { EventStore } from '../../store/eventStore.js'
 import type { Clock } from '../clock.js'
@@ -12,8 +12,8 @@ import { checkWebhookUrl, RefusedAddressError, type AddressPolicy } from './addr
 import { ownerOf, webhookLogStream, WEBHOOKS_STREAM, type DeliveryAttempt, type WebhookRecord } from './registry.js'
 import { newWebhookSecret } from './signature.js'
 
-/** Roles that may subscribe: those who act on plans (an auditor reads history instead). */
-export const WEBHOOK_OWNERS: readonly Role[] = ['admin', 'commissioner', 'provider']
+/** Roles that may subscribe: those who record on plans (an auditor reads history instead). */
+export const WEBHOOK_OWNERS: readonly Role[] = PLAN_REPORTERS
 
 /** Subscriptions one token may keep. */
 export const MAX_WEBHOOKS_PER_TOKEN = 20

@@ -66,3 +66,14 @@ export async function startReceiver(answer: Receiver['answer'] = () => 204, path
 export function verified(secret: string, got: Received): { type: string; timestamp: string; position: number; data: Record<string, unknown> } {
   return new Webhook(secret).verify(got.body, got.headers as Record<string, string>) as ReturnType<typeof verified>
 }
+
+/** Polls `probe` until it gives a value (not undefined); throws naming `what` after `timeoutMs`. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
+  const started = Date.now()
+  for (;;) {
+    const value = await probe()
+    if (value !== undefined) return value
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`)
+    await new Promise(r => setTimeout(r, 10))
+  }
+}
