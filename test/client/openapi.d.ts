@@ -578,6 +578,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your token's webhooks, with why any was disabled */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Subscribe a URL to the events you may see (secret shown once)
+         * @description Each delivery is a POST of `{type, timestamp, position, data}` (`data` the history entry, as the feed sends it) with the Standard Webhooks headers `webhook-id` (the same for every attempt at one event: dedupe on it), `webhook-timestamp` and `webhook-signature: v1,<base64 HMAC-SHA256>`. At least once, in order, retried with exponential backoff and jitter for 24 h, across restarts; any 2xx within 5 s is success, redirects are not followed.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Stop and delete one of your webhooks */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{webhookId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of your webhooks' delivery log, newest first */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -725,6 +780,30 @@ export interface components {
              * @example 6
              */
             version: number;
+        };
+        CreatedWebhook: {
+            id: string;
+            url: string;
+            types: string[];
+            /**
+             * Format: date-time
+             * @example 2008-07-12T09:30:00.000Z
+             */
+            createdAt: string;
+            /** @description Why and when deliveries were stopped (repeated failure, 410 Gone, the token revoked); null while active */
+            disabled: {
+                /**
+                 * Format: date-time
+                 * @example 2008-07-12T09:30:00.000Z
+                 */
+                at: string;
+                reason: string;
+            } | null;
+            /**
+             * @description The signing secret, `whsec_<base64>` (Standard Webhooks): shown once
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
         };
         /** @description "By when" as written, and the period it names */
         Due: {
@@ -1512,6 +1591,56 @@ export interface components {
         };
         SignOffList: {
             items: components["schemas"]["SignOff"][];
+        };
+        Webhook: {
+            id: string;
+            url: string;
+            types: string[];
+            /**
+             * Format: date-time
+             * @example 2008-07-12T09:30:00.000Z
+             */
+            createdAt: string;
+            /** @description Why and when deliveries were stopped (repeated failure, 410 Gone, the token revoked); null while active */
+            disabled: {
+                /**
+                 * Format: date-time
+                 * @example 2008-07-12T09:30:00.000Z
+                 */
+                at: string;
+                reason: string;
+            } | null;
+        };
+        WebhookDelivery: {
+            /** @description The entry's number in the subscription's log */
+            seq: number;
+            /** @description The webhook-id header: the same for every attempt at one event */
+            messageId: string;
+            /** @description The event's global position (the feed's id) */
+            position: number;
+            eventType: string;
+            attempt: number;
+            /** @enum {string} */
+            outcome: "delivered" | "failed" | "gave_up";
+            /** @description The receiver's HTTP status; null when none came (refused address, timeout, connection error) */
+            status: number | null;
+            error: string | null;
+            /** @description The start of the receiver's answer */
+            response: string;
+            /**
+             * Format: date-time
+             * @example 2008-07-12T09:30:00.000Z
+             */
+            at: string;
+            durationMs: number;
+            nextAttemptAt: string | null;
+        };
+        WebhookDeliveryLog: {
+            items: components["schemas"]["WebhookDelivery"][];
+            next?: number;
+        };
+        WebhookList: {
+            items: components["schemas"]["Webhook"][];
         };
     };
     responses: {
@@ -3145,6 +3274,130 @@ export interface operations {
                     "application/json": components["schemas"]["SigningKeys"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description https:// and a public address (http:// and private addresses only with GRIDLEDGER_WEBHOOK_ALLOW_PRIVATE=1)
+                     * @example https://provider.example/gridledger
+                     */
+                    url: string;
+                    /** @description Deliver only these event types; absent or empty: every type */
+                    types?: ("PlanCreated" | "GridAdded" | "GridNarrativeRecorded" | "SelfAssessmentRated" | "GridBudgetRecorded" | "ObjectiveAdded" | "ObjectiveRevised" | "ActionAdded" | "ActionRevised" | "ActionWithdrawn" | "OwnerAssigned" | "OwnerUnassigned" | "ProgressReported" | "RagSet" | "RagProposed" | "RagProposalRejected" | "MeetingCreated" | "MeetingClosed" | "ReportSignedOff")[];
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Entries per page (default 100) */
+                limit?: number;
+                /** @description Only entries older than this `seq` (the `next` of the previous page) */
+                before?: number;
+            };
+            header?: never;
+            path: {
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryLog"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
