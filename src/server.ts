@@ -89,7 +89,10 @@ export async function serve(config: Config): Promise<{ close(): Promise<void>; p
     (closing ??= (async () => {
       await backups?.close()
       await metricsApp?.close()
-      await app.close()
+      // A request in flight when closing began leaves its connection open as keep-alive once
+      // answered, and the listening server would wait for it: close connections as they idle.
+      const sweep = setInterval(() => app.server.closeIdleConnections(), 100)
+      await app.close().finally(() => clearInterval(sweep))
       await ledger.close()
     })())
   closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
