@@ -17,6 +17,7 @@ import {
   type ImportWarning,
   type ParsedPlan,
   type ParseResult,
+  type RecognisedAt,
   type TextTaskInput,
 } from '../import/index.js'
 import { attachSources, DocxRefusedError, type DocxParseResult, type DocxTaskInput, type PlanSources } from '../import/docx/index.js'
@@ -43,6 +44,8 @@ export interface ImportResult {
   warnings: string[]
   /** Dry runs only: the plan as it would be recorded, in the plan-state shape without ids. */
   plan?: unknown
+  /** Dry runs only: each recognised element, where it is and the rule that recognised it. */
+  recognised?: RecognisedAt[]
 }
 
 export interface ImportOptions {
@@ -61,8 +64,13 @@ export class DuplicateImportError extends ConflictError {
   }
 }
 
+/** Where a warning or recognition points: its source tag ("table 2, row 4") or its line. */
+function placeOf(w: { line: number; source?: string }): string {
+  return w.source ?? `line ${w.line}`
+}
+
 export function formatWarning(w: ImportWarning): string {
-  return `${w.source ?? `line ${w.line}`}: ${w.message}`
+  return `${placeOf(w)}: ${w.message}`
 }
 
 function counts(plan: ParsedPlan): ImportCounts {
@@ -101,7 +109,8 @@ export class ImportService {
     if (!parsed.ok) {
       throw new ValidationError([{ path: 'body', message: parsed.reason }, ...parsed.warnings.map(w => ({ path: w.source ?? `line ${w.line}`, message: w.message }))])
     }
-    return this.record(parsed.plan, warnings, sha256Hex(text), principal, options)
+    const recognised = parsed.recognised.map(r => ({ at: placeOf(r), element: r.element, rule: r.rule }))
+    return this.record(parsed.plan, warnings, sha256Hex(text), principal, options, undefined, recognised)
   }
 
   /**
@@ -115,7 +124,7 @@ export class ImportService {
       if (parsed.status === 413) throw new DocxRefusedError(413, parsed.reason)
       throw new ValidationError([{ path: 'body', message: parsed.reason }, ...parsed.warnings.map(w => ({ path: 'body', message: w }))])
     }
-    return this.record(parsed.plan, parsed.warnings, sha256Hex(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)), principal, options, parsed.sources)
+    return this.record(parsed.plan, parsed.warnings, sha256Hex(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)), principal, options, parsed.sources, parsed.recognised)
   }
 
   private async profileOf(options: ImportOptions): Promise<ImportProfile | undefined> {
@@ -129,6 +138,7 @@ export class ImportService {
     principal: Principal,
     options: ImportOptions,
     sources?: PlanSources,
+    recognised: RecognisedAt[] = [],
   ): Promise<ImportResult> {
     // Before the duplicate check: whether another partnership's document was imported is not for this token to learn.
     requirePartnershipInScope(principal, plan.partnership)
@@ -139,7 +149,7 @@ export class ImportService {
     if (options.dryRun) {
       const preview = withoutIds(this.preview(planId, commands, actor, now))
       if (sources) attachSources(preview, sources)
-      return { planId, counts: counts(plan), warnings, plan: preview }
+      return { planId, counts: counts(plan), warnings, plan: preview, recognised }
     }
     if (!options.force && (await this.store.streamVersion(planStreamId(planId))) > 0) throw new DuplicateImportError(planId)
     try {

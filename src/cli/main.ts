@@ -77,6 +77,8 @@ async function dispatch(argv: string[], out: Out, err: Out): Promise<number> {
         else {
           out(`${values['dry-run'] ? 'would import' : 'imported'} plan ${result.planId}: ${result.counts.grids} grids, ${result.counts.objectives} objectives, ${result.counts.actions} actions`)
           for (const w of result.warnings) out(`warning: ${w}`)
+          // A dry run says why each element was read as it was.
+          for (const r of result.recognised ?? []) out(`recognised: ${r.at}: ${r.element}: ${r.rule}`)
         }
         return 0
       } finally {

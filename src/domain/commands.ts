@@ -8,6 +8,8 @@ export interface AddGrid { type: 'AddGrid'; gridId: string; number: number; titl
 export interface RecordGridNarrative { type: 'RecordGridNarrative'; gridId: string; section: GridNarrativeSection; text: string; source?: SourceRef }
 export interface RateSelfAssessment { type: 'RateSelfAssessment'; gridId: string; statement: string; rag: string; source?: SourceRef }
 export interface RecordGridBudget { type: 'RecordGridBudget'; gridId: string; lines: BudgetLine[]; source?: SourceRef }
+/** The plan's own budget lines (not any one grid's). */
+export interface RecordPlanBudget { type: 'RecordPlanBudget'; lines: BudgetLine[]; source?: SourceRef }
 export interface AddObjective { type: 'AddObjective'; gridId: string; objectiveId: string; number?: string | null; text: string; outcomes?: string[]; source?: SourceRef }
 export interface ReviseObjective { type: 'ReviseObjective'; objectiveId: string; number?: string | null; text?: string; outcomes?: string[] }
 export interface AddAction { type: 'AddAction'; objectiveId: string; actionId: string; number?: string | null; text: string; due?: string; owners?: string[]; cost?: string; source?: SourceRef }
@@ -54,6 +56,7 @@ export type PlanCommand =
   | RecordGridNarrative
   | RateSelfAssessment
   | RecordGridBudget
+  | RecordPlanBudget
   | AddObjective
   | ReviseObjective
   | AddAction

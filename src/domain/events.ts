@@ -60,6 +60,11 @@ export interface GridBudgetRecorded extends GridScoped {
   lines: BudgetLine[]
   source?: SourceRef
 }
+/** Budget lines of the plan as a whole (a budget summary's rows that name no grid, a plan total). */
+export interface PlanBudgetRecorded extends PlanScoped {
+  lines: BudgetLine[]
+  source?: SourceRef
+}
 export interface ObjectiveAdded extends ObjectiveScoped {
   number: string | null
   text: string
@@ -175,6 +180,7 @@ export interface PlanEventMap {
   MeetingCreated: MeetingCreated
   MeetingClosed: MeetingClosed
   ReportSignedOff: ReportSignedOff
+  PlanBudgetRecorded: PlanBudgetRecorded
 }
 export type PlanEventType = keyof PlanEventMap
 
@@ -202,6 +208,7 @@ export const PLAN_EVENT_VERSIONS: Record<PlanEventType, number> = {
   MeetingCreated: 1,
   MeetingClosed: 1,
   ReportSignedOff: 1,
+  PlanBudgetRecorded: 1,
 }
 
 export const PLAN_EVENT_TYPES = Object.keys(PLAN_EVENT_VERSIONS) as PlanEventType[]

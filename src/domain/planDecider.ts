@@ -11,7 +11,7 @@ import type { PlanEvent } from './events.js'
 import { acceptRagProposal, closeMeeting, createMeeting, rejectRagProposal } from './plan/decideMeetings.js'
 import { proposeRag, reportProgress, setRag } from './plan/decideReporting.js'
 import {
-  addAction, addGrid, addObjective, assignOwner, createPlan, rateSelfAssessment, recordGridBudget, recordGridNarrative, reviseAction, reviseObjective,
+  addAction, addGrid, addObjective, assignOwner, createPlan, rateSelfAssessment, recordGridBudget, recordPlanBudget, recordGridNarrative, reviseAction, reviseObjective,
   unassignOwner, withdrawAction,
 } from './plan/decideStructure.js'
 import type { PlanDecisionState } from './plan/decisionState.js'
@@ -40,6 +40,7 @@ export function decide(command: ParsedPlanCommand, state: PlanDecisionState, { a
     case 'RecordGridNarrative': return recordGridNarrative(command, state, actor)
     case 'RateSelfAssessment': return rateSelfAssessment(command, state, actor)
     case 'RecordGridBudget': return recordGridBudget(command, state, actor)
+    case 'RecordPlanBudget': return recordPlanBudget(command, state, actor)
     case 'AddObjective': return addObjective(command, state, actor)
     case 'ReviseObjective': return reviseObjective(command, state, actor)
     case 'AddAction': return addAction(command, state, actor)

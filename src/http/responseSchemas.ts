@@ -110,6 +110,7 @@ export const PlanState = unchecked(
     asOf: instantOut,
     effectiveOn: dateOut,
     grids: z.array(GridState),
+    budget: z.array(BudgetLine).optional().meta({ description: "The plan's own budget lines (a budget summary's rows that name no grid), present once recorded" }),
   }).meta({ id: 'PlanState', description: 'The plan as recorded at asOf and effective on effectiveOn' }),
 )
 
@@ -214,6 +215,14 @@ export const ImportAnswer = z.object({
   counts: z.object({ grids: z.number().int(), objectives: z.number().int(), actions: z.number().int() }),
   warnings: z.array(z.string()),
   plan: z.record(z.string(), z.unknown()).optional().meta({ description: 'With dryRun=true: the parsed plan in the plan-state shape without ids' }),
+  recognised: z
+    .array(z.object({
+      at: z.string().meta({ description: 'Where in the document: "line 12", or "table 2, row 4" in a Word document', example: 'line 12' }),
+      element: z.enum(['grid', 'objective', 'table', 'action', 'budget', 'progress', 'self-assessment', 'left out']),
+      rule: z.string().meta({ description: 'The rule that recognised it, in words: the heading word and number, each column\'s role by header or by content, the table row', example: 'grid heading: "SECTION" with a number in letter ("A") and "–"' }),
+    }))
+    .optional()
+    .meta({ description: 'With dryRun=true: each recognised element (grid and objective headings, tables and their columns, action rows, budget rows, tables left out) and the rule that recognised it' }),
 }).meta({ id: 'ImportResult' })
 
 export const ServiceStatus = z.object({ status: z.string().meta({ example: 'ok' }) }).meta({ id: 'ServiceStatus' })

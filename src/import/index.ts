@@ -18,4 +18,6 @@ export type {
   ParseOptions,
   ParseProgress,
   ParseResult,
+  RecognisedAt,
+  Recognition,
 } from './types.js'

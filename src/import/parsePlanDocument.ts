@@ -20,7 +20,9 @@ export type { ImportWarning, ParsedAction, ParsedGrid, ParsedObjective, ParsedPl
 const NO_GRID =
   'no recognisable planning grid: no heading such as "Planning grid 1: …", "PLANNING GRID ONE", "Planning section 2: …" or "Section 3: …"' +
   ' (if this document heads its grids with another word, name it in an import profile: {"headings": {"grid": ["theme"]}})'
-const NO_YEAR = 'no plan year: the header names no financial year such as "Adult drug treatment plan 2006/07" or "Treatment Plan 2017-18"'
+const NO_YEAR =
+  'no plan year: the header names no financial year such as "Adult drug treatment plan 2006/07" or "Treatment Plan 2017-18"' +
+  ' (if the year is on a line with a label of its own, such as "Plan period: 2010/11", name the label in an import profile: {"header": {"title": ["plan period"]}})'
 
 /** Reads a plan document's text. Refuses (ok: false) what is not a plan, recording nothing. */
 export function parsePlanDocument(text: string, options: ParseOptions = {}): ParseResult {
@@ -111,7 +113,9 @@ function parseDocLines(lines: DocLine[], options: ParseOptions): ParseResult {
   const drafts = reader.read(lines, onLine)
   const grids = drafts.map(g => toGrid(g, warnings, onLine)).sort((a, b) => a.number - b.number)
   if (grids.length === 0) {
-    return { ok: false, reason: 'not a plan document: no planning grid could be read', warnings: capWarnings(warnings) }
+    return { ok: false, reason:
+        'not a plan document: no planning grid could be read' +
+        ' (if its objectives and action tables use words of their own, name them in an import profile: {"headings": {"objective": ["commitment"]}, "columns": {"action": ["task"]}})', warnings: capWarnings(warnings) }
   }
   const plan: ParsedPlan = {
     partnership: limit(partnership, MAX_SHORT, 'partnership', 1, warnings),

@@ -109,5 +109,8 @@ export function planCommands(plan: ParsedPlan, options: PlanCommandOptions): Pla
       }
     }
   }
+  if (plan.budget && plan.budget.lines.length) {
+    commands.push({ type: 'RecordPlanBudget', lines: plan.budget.lines, source: at(plan.budget.line) })
+  }
   return commands
 }

@@ -22,6 +22,13 @@ export interface Recognition {
   source?: string
 }
 
+/** A recognition as a dry run shows it: where ("line 12", "table 2, row 4") instead of a line number. */
+export interface RecognisedAt {
+  at: string
+  element: RecognisedElement
+  rule: string
+}
+
 export type RecognisedElement = 'grid' | 'objective' | 'table' | 'action' | 'budget' | 'progress' | 'self-assessment' | 'left out'
 
 export interface ParsedProgress {

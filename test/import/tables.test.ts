@@ -192,3 +192,9 @@ t.test('a budget with no header words: amounts by content', async t => {
   t.same(plan.grids[0].objectives[0].actions.length, 1)
   t.same(plan.grids[0].budget?.lines.map(l => [l.label, l.plannedThisYear?.text]), [['Pooled treatment budget', '£1,300,000'], ['DIP', '£320,000']])
 })
+
+t.test('a refused document names what is missing and the profile setting that would name it', async t => {
+  const noYear = parsePlanDocument('Anyshire DAAT\nPlan period: twenty ten\n\nSection 1: Access\nObjective 1: Faster\nAction\tBy when\tBy whom\nOpen a clinic\tJune 2010\tCDT\n')
+  t.notOk(noYear.ok)
+  t.match(!noYear.ok && noYear.reason, /no plan year.*name the label in an import profile: \{"header": \{"title": \["plan period"\]\}\}/)
+})

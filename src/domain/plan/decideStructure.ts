@@ -10,7 +10,7 @@ import { requirePartnershipInScope } from '../visibility.js'
 import type { ActionFacts, PlanDecisionState } from './decisionState.js'
 import { requireAction, requireEditor, requireGrid, requireObjective, requirePlan } from './guards.js'
 import type {
-  ParsedAddAction, ParsedAddGrid, ParsedAddObjective, ParsedAssignOwner, ParsedCreatePlan, ParsedRateSelfAssessment, ParsedRecordGridBudget,
+  ParsedAddAction, ParsedAddGrid, ParsedAddObjective, ParsedAssignOwner, ParsedCreatePlan, ParsedRateSelfAssessment, ParsedRecordGridBudget, ParsedRecordPlanBudget,
   ParsedRecordGridNarrative, ParsedReviseAction, ParsedReviseObjective, ParsedUnassignOwner, ParsedWithdrawAction,
 } from './parsedCommand.js'
 
@@ -44,6 +44,12 @@ export function rateSelfAssessment(command: ParsedRateSelfAssessment, state: Pla
 export function recordGridBudget(command: ParsedRecordGridBudget, state: PlanDecisionState, actor: Principal): PlanEvent[] {
   const planId = gridEdit(command.gridId, state, actor)
   return [{ type: 'GridBudgetRecorded', data: { planId, gridId: command.gridId, lines: command.lines, ...src(command) } }]
+}
+
+export function recordPlanBudget(command: ParsedRecordPlanBudget, state: PlanDecisionState, actor: Principal): PlanEvent[] {
+  requireEditor(actor, 'record budgets')
+  const { planId } = requirePlan(state)
+  return [{ type: 'PlanBudgetRecorded', data: { planId, lines: command.lines, ...src(command) } }]
 }
 
 export function addObjective(command: ParsedAddObjective, state: PlanDecisionState, actor: Principal): PlanEvent[] {

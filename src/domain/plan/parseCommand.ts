@@ -45,6 +45,8 @@ export function parsePlanCommand(command: PlanCommand, today: string): ParsedPla
     }
     case 'RecordGridBudget':
       return { type: 'RecordGridBudget', gridId: command.gridId, lines: budgetLines(command.lines), ...source(command) }
+    case 'RecordPlanBudget':
+      return { type: 'RecordPlanBudget', lines: budgetLines(command.lines), ...source(command) }
     case 'AddObjective': {
       const f = parseFields({
         number: () => itemNumber(command.number, 'number'),

@@ -15,6 +15,7 @@ export interface ParsedAddGrid extends Sourced { type: 'AddGrid'; gridId: string
 export interface ParsedRecordGridNarrative extends Sourced { type: 'RecordGridNarrative'; gridId: string; section: GridNarrativeSection; text: string }
 export interface ParsedRateSelfAssessment extends Sourced { type: 'RateSelfAssessment'; gridId: string; statement: string; rag: Rag }
 export interface ParsedRecordGridBudget extends Sourced { type: 'RecordGridBudget'; gridId: string; lines: BudgetLine[] }
+export interface ParsedRecordPlanBudget extends Sourced { type: 'RecordPlanBudget'; lines: BudgetLine[] }
 export interface ParsedAddObjective extends Sourced { type: 'AddObjective'; gridId: string; objectiveId: string; number: string | null; text: string; outcomes: string[] }
 export interface ObjectiveChanges { number?: string | null; text?: string; outcomes?: string[] }
 export interface ParsedReviseObjective { type: 'ReviseObjective'; objectiveId: string; changes: ObjectiveChanges }
@@ -55,6 +56,7 @@ export type ParsedPlanCommand =
   | ParsedRecordGridNarrative
   | ParsedRateSelfAssessment
   | ParsedRecordGridBudget
+  | ParsedRecordPlanBudget
   | ParsedAddObjective
   | ParsedReviseObjective
   | ParsedAddAction

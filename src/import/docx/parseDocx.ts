@@ -3,7 +3,7 @@
 // lines (paragraphs, and table rows of cells), parsed by the text importer's parser
 // (parsePlanLines), and each warning and value given its place in the document (table, row,
 // cell, or paragraph).
-import { parsePlanLines, MAX_DOCUMENT_BYTES, type ParsedPlan, type ParseProgress } from '../index.js'
+import { parsePlanLines, MAX_DOCUMENT_BYTES, type ParsedPlan, type ParseProgress, type RecognisedAt } from '../index.js'
 import type { ImportProfile } from '../profiles/schema.js'
 import { looksLikeZip } from './mediaType.js'
 import { readWordDocument } from './readWordDocument.js'
@@ -14,7 +14,7 @@ import { MAX_DOCX_BYTES, MAX_PARAGRAPHS, MAX_ROWS, MAX_TABLES } from './limits.j
 import { readZipParts } from './zipParts.js'
 
 export type DocxParseResult =
-  | { ok: true; plan: ParsedPlan; warnings: string[]; sources: PlanSources }
+  | { ok: true; plan: ParsedPlan; warnings: string[]; sources: PlanSources; recognised: RecognisedAt[] }
   | { ok: false; status: RefusalStatus; reason: string; warnings: string[] }
 
 
@@ -73,7 +73,8 @@ async function read(bytes: Buffer, progress?: ParseProgress, profile?: ImportPro
   const parsed = parsePlanLines(rendered.lines, { onLine: line => progress?.reach(line), profile })
   const warnings = parsed.warnings.map(w => `${map.describe(w)}: ${w.message}`)
   if (!parsed.ok) return { ok: false, status: 400, reason: parsed.reason, warnings }
-  return { ok: true, plan: parsed.plan, warnings, sources: map.plan(parsed.plan) }
+  const recognised = parsed.recognised.map(r => ({ at: map.describe({ line: r.line, message: '' }), element: r.element, rule: r.rule }))
+  return { ok: true, plan: parsed.plan, warnings, sources: map.plan(parsed.plan), recognised }
 }
 
 /**

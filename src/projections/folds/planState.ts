@@ -105,6 +105,8 @@ export interface PlanState {
   asOf: string
   effectiveOn: string
   grids: GridState[]
+  /** The plan's own budget lines (not any one grid's), present once recorded. */
+  budget?: BudgetLine[]
 }
 
 export interface PlanStateOptions {
@@ -222,6 +224,10 @@ export function applyToPlanState(state: PlanState | null, recorded: RecordedPlan
     case 'GridBudgetRecorded': {
       const grid = index.grids.get(event.data.gridId)
       if (grid) grid.budget = event.data.lines.map(line => ({ ...line }))
+      return state
+    }
+    case 'PlanBudgetRecorded': {
+      state.budget = event.data.lines.map(line => ({ ...line }))
       return state
     }
     case 'ObjectiveAdded': {
