@@ -2,35 +2,27 @@
 // escape ("Acute Trust | PCT"). Which two cells were one is judged by what the typed columns
 // then hold (an action number, a date the domain's Due reads, an amount its Money reads, a RAG),
 // never by position alone; the reading is a guess and says so.
-import { deriveDue } from '../../domain/values/due.js'
-import { parseFinancialYear, type FinancialYear } from '../../domain/values/financialYear.js'
-import { parseMoney } from '../../domain/values/money.js'
+import type { FinancialYear } from '../../domain/values/financialYear.js'
+import { cellKind, CONTENT_COLUMNS, planYearOf, type CellKind } from '../columnContent.js'
 import type { RawCell } from '../normaliseText.js'
 import type { ColumnRole, DocLine } from '../tables.js'
 
-const ACTION_NUMBER = /^[A-Za-z]?\d{1,3}(?:\.\d{1,3}){0,3}[a-z]?\.?$/
-const RAG = /^(?:r|a|g|red|amber|green)$/i
-const TYPED: ReadonlySet<ColumnRole> = new Set<ColumnRole>(['number', 'rag', 'when', 'cost'])
-/** Wider tables are not judged (each candidate join is scored over every column). */
-const MAX_COLUMNS = 16
+/** What a cell of each typed column holds (columnContent.ts's reading of values). */
+const KINDS: Partial<Record<NonNullable<ColumnRole>, readonly CellKind[]>> = {
+  number: ['number', 'integer'],
+  rag: ['rag'],
+  when: ['when'],
+  cost: ['money'],
+}
 
-function fits(role: ColumnRole, text: string, year: FinancialYear | null): boolean | null {
-  const t = text.trim()
-  switch (role) {
-    case 'number':
-      return ACTION_NUMBER.test(t)
-    case 'rag':
-      return RAG.test(t)
-    case 'when': {
-      if (!year) return null
-      const due = deriveDue(t, year)
-      return due.from !== null || due.to !== null
-    }
-    case 'cost':
-      return parseMoney(t).pence !== null
-    default:
-      return null
-  }
+function isTyped(role: ColumnRole): boolean {
+  return role !== null && KINDS[role] !== undefined
+}
+
+function fits(role: ColumnRole, text: string, year: FinancialYear | null): boolean {
+  const kinds = role === null ? undefined : KINDS[role]
+  const kind = kinds ? cellKind(text, year) : null
+  return kind !== null && kinds!.includes(kind)
 }
 
 export interface SurplusReading {
@@ -39,21 +31,13 @@ export interface SurplusReading {
   note: string
 }
 
-function yearOf(label: string): FinancialYear | null {
-  try {
-    return parseFinancialYear(label)
-  } catch {
-    return null
-  }
-}
-
 /** Joins a row's surplus cells so that it has one cell per column; null when it has none too many. */
 export function joinSurplusCells(l: DocLine, roles: ColumnRole[], planYear: string): SurplusReading | null {
   let width = l.texts.length
   while (width > 0 && !l.texts[width - 1]) width--
   const surplus = width - roles.length
-  if (surplus <= 0 || roles.length === 0 || roles.length > MAX_COLUMNS) return null
-  const year = yearOf(planYear)
+  if (surplus <= 0 || roles.length === 0 || roles.length > CONTENT_COLUMNS) return null
+  const year = planYearOf(planYear)
   // Typed columns' verdicts per cell position, computed once: a candidate join shifts cells, so
   // column i holds cell i before the join and cell i + surplus after it.
   const verdict = (role: ColumnRole, cell: number) => fits(role, l.texts[cell] ?? '', year)
@@ -63,7 +47,7 @@ export function joinSurplusCells(l: DocLine, roles: ColumnRole[], planYear: stri
     for (let i = 0; i < roles.length; i++) {
       if (i === at) {
         // A typed cell split in two: right when each part is such a value ("June 2010 | March 2011").
-        if (TYPED.has(roles[i])) score += l.texts.slice(at, at + surplus + 1).every((_, k) => verdict(roles[i], at + k)) ? 1 : -1
+        if (isTyped(roles[i])) score += l.texts.slice(at, at + surplus + 1).every((_, k) => verdict(roles[i], at + k)) ? 1 : -1
         continue
       }
       if (verdict(roles[i], i < at ? i : i + surplus)) score++
@@ -74,7 +58,7 @@ export function joinSurplusCells(l: DocLine, roles: ColumnRole[], planYear: stri
   const tied = candidates.filter(c => c.score === best)
   // Of equal readings: values of a typed column that each fit it ("June 2010 | March 2011"), then
   // names joined by "|" ("Acute Trust | PCT"), are the likelier.
-  const chosen = tied.find(c => TYPED.has(roles[c.at])) ?? tied.find(c => roles[c.at] === 'who') ?? tied[0]
+  const chosen = tied.find(c => isTyped(roles[c.at])) ?? tied.find(c => roles[c.at] === 'who') ?? tied[0]
   const at = chosen.at
   const joinedTexts = l.texts.slice(at, at + surplus + 1)
   const joined = joinedTexts.join(' | ')
