@@ -198,3 +198,13 @@ t.test('a refused document names what is missing and the profile setting that wo
   t.notOk(noYear.ok)
   t.match(!noYear.ok && noYear.reason, /no plan year.*name the label in an import profile: \{"header": \{"title": \["plan period"\]\}\}/)
 })
+
+t.test('summary rows naming a grid by its letter and title ("A – Commissioning …") are that grid\'s budget', async t => {
+  const doc = `${HEAD}SECTION A – COMMISSIONING THE TREATMENT SYSTEM\nPriority A1: Commission well\nRef\tAction\tLead\tTimescale\nA1.1\tRefresh the needs assessment\tDAAT Manager\tJune 2010\n\nSECTION B – REDUCING HARM\nPriority B1: Fewer deaths\nRef\tAction\tLead\tTimescale\nB1.1\tSupply naloxone\tPrison team\tJuly 2010\n\nBudget summary\n\nSection\t2009/10 planned\t2009/10 outturn\t2010/11 planned\nA – Commissioning the treatment system\t£1,402,300\t£1,388,950\t£1,455,000\nB – Reducing harm\t£96,000\t£101,420\t£104,500\nTotal\t£1,498,300\t£1,490,370\t£1,559,500\n`
+  const { plan } = read(t, doc)
+  t.same(plan.grids.map(g => g.budget?.lines.map(l => [l.label, l.plannedLastYear?.text, l.likelyLastYear?.text, l.plannedThisYear?.text])), [
+    [['Total', '£1,402,300', '£1,388,950', '£1,455,000']],
+    [['Total', '£96,000', '£101,420', '£104,500']],
+  ])
+  t.same(plan.budget?.lines.map(l => l.label), ['Total'])
+})

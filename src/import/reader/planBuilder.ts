@@ -76,6 +76,14 @@ export class PlanBuilder {
   private gridOfLabel(label: string): GridDraft | null {
     const number = gridReference(label, this.rules)
     if (number !== null) return this.grids.find(g => g.number === number) ?? null
+    // "A – Commissioning the treatment system", "2: Harm reduction": a grid's number or letter, then its title.
+    const led = /^([\p{L}\p{N}]{1,8})\s*[–—\-:.)]\s*(\S.*)$/u.exec(label.trim())
+    const ledNumber = led ? gridReference(led[1], this.rules) : null
+    if (led && ledNumber !== null) {
+      const byNumber = this.grids.find(g => g.number === ledNumber)
+      if (byNumber) return byNumber
+      label = led[2]
+    }
     const words = normaliseWords(label).join(' ')
     if (words.length < 4) return null
     const byTitle = this.grids.filter(g => {
