@@ -45,7 +45,8 @@ function findPhrase(words: string[], phrases: Phrase[]): Phrase | null {
     for (let i = 0; i <= to; i++) {
       if (p.atEnd && i + n !== words.length) continue
       let ok = true
-      for (let k = 0; k < n && ok; k++) ok = wordMatches(words[i + k], p.words[k])
+      // The word before "$" is whole: "^no$" is "No", not "Notes".
+      for (let k = 0; k < n && ok; k++) ok = p.atEnd && k === n - 1 ? words[i + k] === p.words[k] : wordMatches(words[i + k], p.words[k])
       if (ok) return p
     }
   }
