@@ -890,6 +890,21 @@ export interface components {
             plan?: {
                 [key: string]: unknown;
             };
+            /** @description With dryRun=true: each recognised element (grid and objective headings, tables and their columns, action rows, budget rows, tables left out) and the rule that recognised it */
+            recognised?: {
+                /**
+                 * @description Where in the document: "line 12", or "table 2, row 4" in a Word document
+                 * @example line 12
+                 */
+                at: string;
+                /** @enum {string} */
+                element: "grid" | "objective" | "table" | "action" | "budget" | "progress" | "self-assessment" | "left out";
+                /**
+                 * @description The rule that recognised it, in words: the heading word and number, each column's role by header or by content, the table row
+                 * @example grid heading: "SECTION" with a number in letter ("A") and "–"
+                 */
+                rule: string;
+            }[];
         };
         IntegrityCheck: {
             ok: boolean;
@@ -1228,6 +1243,8 @@ export interface components {
              */
             effectiveOn: string;
             grids: components["schemas"]["Grid"][];
+            /** @description The plan's own budget lines (a budget summary's rows that name no grid), present once recorded */
+            budget?: components["schemas"]["BudgetLine"][];
         };
         PlanSummary: {
             id: string;
@@ -3318,7 +3335,7 @@ export interface operations {
                      */
                     url: string;
                     /** @description Deliver only these event types; absent or empty: every type */
-                    types?: ("PlanCreated" | "GridAdded" | "GridNarrativeRecorded" | "SelfAssessmentRated" | "GridBudgetRecorded" | "ObjectiveAdded" | "ObjectiveRevised" | "ActionAdded" | "ActionRevised" | "ActionWithdrawn" | "OwnerAssigned" | "OwnerUnassigned" | "ProgressReported" | "RagSet" | "RagProposed" | "RagProposalRejected" | "MeetingCreated" | "MeetingClosed" | "ReportSignedOff")[];
+                    types?: ("PlanCreated" | "GridAdded" | "GridNarrativeRecorded" | "SelfAssessmentRated" | "GridBudgetRecorded" | "ObjectiveAdded" | "ObjectiveRevised" | "ActionAdded" | "ActionRevised" | "ActionWithdrawn" | "OwnerAssigned" | "OwnerUnassigned" | "ProgressReported" | "RagSet" | "RagProposed" | "RagProposalRejected" | "MeetingCreated" | "MeetingClosed" | "ReportSignedOff" | "PlanBudgetRecorded")[];
                 };
             };
         };
