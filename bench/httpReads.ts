@@ -165,9 +165,8 @@ async function run(): Promise<BenchResult> {
   }
 }
 
-/** The baseline: jsonServer.ts answering the given files' bytes from memory. */
 /** Imports the fixture (a second time with force: a second plan from the same document). */
-async function importFixture(url: string, auth: Record<string, string>, again = false): Promise<{ planId: string; counts: { grids: number; objectives: number; actions: number } }> {
+export async function importFixture(url: string, auth: Record<string, string>, again = false): Promise<{ planId: string; counts: { grids: number; objectives: number; actions: number } }> {
   const imported = await fetch(`${url}/v1/imports${again ? '?force=true' : ''}`, { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: readFileSync(join(ROOT, FIXTURE), 'utf8') })
   if (imported.status !== 201) throw new Error(`import: ${imported.status} ${await imported.text()}`)
   return (await imported.json()) as { planId: string; counts: { grids: number; objectives: number; actions: number } }
@@ -195,10 +194,11 @@ function progressReport(n: number): { effectiveDate: string; note: string; statu
   }
 }
 
-async function startJsonServer(planFile: string, reportFile: string): Promise<{ url: string; stop(): void }> {
+/** The baseline: jsonServer.ts answering the given files' bytes from memory. */
+export async function startJsonServer(planFile: string, reportFile: string): Promise<{ url: string; pid: number; stop(): void }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(BENCH_DIR, 'jsonServer.ts'), `--plan=${planFile}`, `--report=${reportFile}`], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
   const port = Number((await waitForLine(child, /\{"port":(\d+)\}/))[1])
-  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') }
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => child.kill('SIGTERM') }
 }
 
 if (isMain(import.meta.url)) emitResult(await run())
