@@ -287,7 +287,8 @@ export class SqliteEventStore implements EventStore {
     const from = options.fromVersion ?? 1
     const to = options.toVersion ?? Number.MAX_SAFE_INTEGER
     const limit = options.limit ?? -1
-    return this.read(() => (this.stmt.readStream.all(streamId, from, to, limit < 0 ? -1 : limit) as unknown as EventTuple[]).map(tupleToStored), this.eventsDurable)
+    const rows = () => (limit < 0 ? this.stmt.readStreamToEnd.all(streamId, from, to) : this.stmt.readStream.all(streamId, from, to, limit)) as unknown as EventTuple[]
+    return this.read(() => rows().map(tupleToStored), this.eventsDurable)
   }
 
   streamVersion(streamId: string): Promise<number> {

@@ -21,6 +21,12 @@ export function prepareStatements(db: Database.Database) {
     readStream: db
       .prepare<[string, number, number, number], EventTuple>(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version >= ? AND version <= ? ORDER BY version LIMIT ?`)
       .raw(true),
+    // Without a limit, a statement without LIMIT: a bound LIMIT made every read of this
+    // statement cost several times an index lookup, even one finding no rows (the common
+    // "anything after version N?" of the prepared current reads).
+    readStreamToEnd: db
+      .prepare<[string, number, number], EventTuple>(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version >= ? AND version <= ? ORDER BY version`)
+      .raw(true),
     readAll: db.prepare<[number, number], EventTuple>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true),
     headPosition: db.prepare<[], { head: number }>(`SELECT COALESCE(MAX(position), 0) AS head FROM events`),
     idempotencyGet: db.prepare<[string], { key: string; fingerprint: string; response: string }>(
