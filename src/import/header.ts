@@ -21,7 +21,7 @@ export interface PlanHeader {
 const HEADER_SCAN_LINES = 80
 
 /** "Label: value", "Label – value", "Label = value", "Label .... value", "Label | value": a short label of words, then its value. */
-const LABEL_LINE = /^(\p{L}[\p{L}\s&'’/()]{0,58}?)\s*(?::|=|\|\s|\s[-–—]\s|[–—]|\.{2,}|\s{3,})\s*(\S.{0,300})$/u
+export const LABEL_LINE = /^(\p{L}[\p{L}\s&'’/()]{0,58}?)\s*(?::|=|\|\s|\s[-–—]\s|[–—]|\.{2,}|\s{3,})\s*(\S.{0,300})$/u
 
 interface Labelled {
   line: DocLine

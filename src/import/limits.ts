@@ -32,19 +32,26 @@ function isNonPrintable(c: number): boolean {
   return c === 0xfffd // replacement character: bytes that were not UTF-8
 }
 
+/** A document with no text at all: nothing a profile names can be found in it. */
+export const EMPTY_DOCUMENT =
+  "the document is empty: it has no text, so neither a grid heading nor a plan year; no import profile setting can help: send the plan's text, or its Word file (.docx)"
+
+/** What a binary file is told: a profile reads words, and this has none to read. */
+const BINARY = 'no import profile setting can help: send the plan as text (UTF-8), or a Word document as the .docx file itself'
+
 /** Why the text cannot be a plan document at all, or null when it may be read. */
 export function refuseInput(text: unknown): string | null {
   if (typeof text !== 'string') return 'the document must be text'
   // A UTF-16 code unit is at least one UTF-8 byte, so a longer string is certainly too big.
   if (text.length > MAX_DOCUMENT_BYTES || utf8Length(text, MAX_DOCUMENT_BYTES) > MAX_DOCUMENT_BYTES) {
-    return `the document is larger than ${MAX_DOCUMENT_BYTES / (1024 * 1024)} MiB; plan documents are far smaller, so this is refused unread`
+    return `the document is larger than ${MAX_DOCUMENT_BYTES / (1024 * 1024)} MiB; plan documents are far smaller, so this is refused unread; no import profile setting can help: send the plan's text alone`
   }
-  if (text.trim().length === 0) return 'the document is empty'
-  if (text.includes('\u0000')) return 'the document contains NUL bytes: it looks like a binary file, not the text of a plan'
+  if (text.trim().length === 0) return EMPTY_DOCUMENT
+  if (text.includes('\u0000')) return `the document contains NUL bytes: it looks like a binary file, not the text of a plan; ${BINARY}`
   let bad = 0
   for (let i = 0; i < text.length; i++) if (isNonPrintable(text.charCodeAt(i))) bad++
   if (bad / text.length > MAX_NON_PRINTABLE_SHARE) {
-    return `the document is mostly not printable text (${bad} control or undecodable characters): it looks like a binary file`
+    return `the document is mostly not printable text (${bad} control or undecodable characters): it looks like a binary file; ${BINARY}`
   }
   return null
 }

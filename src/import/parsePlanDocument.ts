@@ -7,7 +7,8 @@ import { defaultPlanTitle } from '../domain/planTitle.js'
 import { matchGridHeading, type GridHeading } from './gridStructure.js'
 import { readPlanHeader } from './header.js'
 import { compileRules, DEFAULT_RULES } from './profile.js'
-import { refuseInput } from './limits.js'
+import { EMPTY_DOCUMENT, refuseInput } from './limits.js'
+import { noGridHeading, noGridRead, noYear, together, type Refusal } from './refusals.js'
 import { findOutline, OUTLINE_HINT } from './outline.js'
 import { budgetWithinLimits, capWarnings, limit, MAX_SHORT, toGrid } from './reader/assemble.js'
 import { PlanReader } from './reader/planReader.js'
@@ -16,13 +17,6 @@ import { rowTexts, toDocLines, type DocLine } from './tables.js'
 import type { ImportWarning, ParsedPlan, ParseOptions, ParseResult } from './types.js'
 
 export type { ImportWarning, ParsedAction, ParsedGrid, ParsedObjective, ParsedPlan, ParseResult } from './types.js'
-
-const NO_GRID =
-  'no recognisable planning grid: no heading such as "Planning grid 1: …", "PLANNING GRID ONE", "Planning section 2: …" or "Section 3: …"' +
-  ' (if this document heads its grids with another word, name it in an import profile: {"headings": {"grid": ["theme"]}})'
-const NO_YEAR =
-  'no plan year: the header names no financial year such as "Adult drug treatment plan 2006/07" or "Treatment Plan 2017-18"' +
-  ' (if the year is on a line with a label of its own, such as "Plan period: 2010/11", name the label in an import profile: {"header": {"title": ["plan period"]}})'
 
 /** Reads a plan document's text. Refuses (ok: false) what is not a plan, recording nothing. */
 export function parsePlanDocument(text: string, options: ParseOptions = {}): ParseResult {
@@ -33,12 +27,12 @@ export function parsePlanDocument(text: string, options: ParseOptions = {}): Par
   // saves cleaning every line of a large text that is not a plan.)
   // (A profile with its own grid words has headings this scan does not know.)
   if (!options.profile?.headings?.grid?.length && !/(?:grid|section)\s+(?:\d|[a-z])/i.test(text) && !OUTLINE_HINT.test(text)) {
-    const yearNamed = /\b(?:19|20)\d{2}\s?[/\-–]\s?\d{1,4}\b/.test(text)
-    return {
-      ok: false,
-      reason: `not a plan document: ${NO_GRID}${yearNamed ? '' : `; ${NO_YEAR}`}`,
-      warnings: [],
-    }
+    // Lines as they are, uncleaned: enough to say what was missing and which word would help.
+    const lines: DocLine[] = text.split(/\r?\n/).map((raw, i) => {
+      const t = raw.trim()
+      return { line: i + 1, kind: t ? 'text' : 'blank', text: t, cells: [], texts: [] }
+    })
+    return refused([noGridHeading(lines, DEFAULT_RULES), ...(/\b(?:19|20)\d{2}\s?[/\-–]\s?\d{1,4}\b/.test(text) ? [] : [noYear(lines, -1)])], [])
   }
   return parseDocLines(toDocLines(text, options.onLine), options)
 }
@@ -94,12 +88,11 @@ function parseDocLines(lines: DocLine[], options: ParseOptions): ParseResult {
   }
 
   const header = readPlanHeader(lines, firstGridIndex, warnings, rules)
-  const problems: string[] = []
-  if (firstGridIndex < 0) problems.push(NO_GRID)
-  if (!header.year) problems.push(NO_YEAR)
-  if (problems.length) {
-    return { ok: false, reason: `not a plan document: ${problems.join('; ')}`, warnings: capWarnings(warnings) }
-  }
+  if (!lines.some(l => l.kind !== 'blank' && l.text.trim())) return { ok: false, reason: EMPTY_DOCUMENT, warnings: [] }
+  const problems: Refusal[] = []
+  if (firstGridIndex < 0) problems.push(noGridHeading(lines, rules))
+  if (!header.year) problems.push(noYear(lines, firstGridIndex))
+  if (problems.length) return refused(problems, warnings)
   const year = header.year!
 
   let partnership = header.partnership
@@ -113,9 +106,7 @@ function parseDocLines(lines: DocLine[], options: ParseOptions): ParseResult {
   const drafts = reader.read(lines, onLine)
   const grids = drafts.map(g => toGrid(g, warnings, onLine)).sort((a, b) => a.number - b.number)
   if (grids.length === 0) {
-    return { ok: false, reason:
-        'not a plan document: no planning grid could be read' +
-        ' (if its objectives and action tables use words of their own, name them in an import profile: {"headings": {"objective": ["commitment"]}, "columns": {"action": ["task"]}})', warnings: capWarnings(warnings) }
+    return refused([noGridRead(rules)], warnings)
   }
   const plan: ParsedPlan = {
     partnership: limit(partnership, MAX_SHORT, 'partnership', 1, warnings),
@@ -127,4 +118,10 @@ function parseDocLines(lines: DocLine[], options: ParseOptions): ParseResult {
   }
   const recognised = [...reader.recognised].sort((a, b) => a.line - b.line)
   return { ok: true, plan, warnings: capWarnings(warnings), recognised }
+}
+
+/** A refusal naming every problem found, with one profile holding every suggested setting. */
+function refused(problems: Refusal[], warnings: ImportWarning[]): ParseResult {
+  const { reason, suggestedProfile } = together(problems)
+  return { ok: false, reason: `not a plan document: ${reason}`, warnings: capWarnings(warnings), ...(suggestedProfile ? { suggestedProfile } : {}) }
 }

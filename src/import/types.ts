@@ -109,4 +109,4 @@ export interface ParseProgress {
   total(of: number): void
 }
 
-export type ParseResult = { ok: true; plan: ParsedPlan; warnings: ImportWarning[]; recognised: Recognition[] } | { ok: false; reason: string; warnings: ImportWarning[] }
+export type ParseResult = { ok: true; plan: ParsedPlan; warnings: ImportWarning[]; recognised: Recognition[] } | { ok: false; reason: string; warnings: ImportWarning[]; suggestedProfile?: ImportProfile }

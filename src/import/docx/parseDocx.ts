@@ -12,10 +12,11 @@ import { renderPlanText } from './renderPlanText.js'
 import { SourceMap, type PlanSources } from './sources.js'
 import { MAX_DOCX_BYTES, MAX_PARAGRAPHS, MAX_ROWS, MAX_TABLES } from './limits.js'
 import { readZipParts } from './zipParts.js'
+import { EMPTY_DOCUMENT } from '../limits.js'
 
 export type DocxParseResult =
   | { ok: true; plan: ParsedPlan; warnings: string[]; sources: PlanSources; recognised: RecognisedAt[] }
-  | { ok: false; status: RefusalStatus; reason: string; warnings: string[] }
+  | { ok: false; status: RefusalStatus; reason: string; warnings: string[]; suggestedProfile?: ImportProfile }
 
 
 /** XML parts never carry a DTD in a Word document; one that does could expand entities without bound. */
@@ -56,7 +57,7 @@ function refuseTooManyElements(parts: Map<string, Buffer>): void {
 }
 
 async function read(bytes: Buffer, progress?: ParseProgress, profile?: ImportProfile): Promise<DocxParseResult> {
-  if (bytes.length === 0) throw malformed('the document is empty')
+  if (bytes.length === 0) throw malformed(EMPTY_DOCUMENT)
   if (bytes.length > MAX_DOCX_BYTES) throw tooLarge(`the Word document is larger than ${MAX_DOCX_BYTES / (1024 * 1024)} MiB; refused unread`)
   if (!looksLikeZip(bytes)) throw malformed('not a Word document: a .docx is a zip archive, and this file does not start like one')
   const parts = await readZipParts(bytes)
@@ -72,7 +73,7 @@ async function read(bytes: Buffer, progress?: ParseProgress, profile?: ImportPro
   progress?.total(rendered.lines.length)
   const parsed = parsePlanLines(rendered.lines, { onLine: line => progress?.reach(line), profile })
   const warnings = parsed.warnings.map(w => `${map.describe(w)}: ${w.message}`)
-  if (!parsed.ok) return { ok: false, status: 400, reason: parsed.reason, warnings }
+  if (!parsed.ok) return { ok: false, status: 400, reason: parsed.reason, warnings, ...(parsed.suggestedProfile ? { suggestedProfile: parsed.suggestedProfile } : {}) }
   const recognised = parsed.recognised.map(r => ({ at: map.describe({ line: r.line, message: '' }), element: r.element, rule: r.rule }))
   return { ok: true, plan: parsed.plan, warnings, sources: map.plan(parsed.plan), recognised }
 }
