@@ -41,12 +41,13 @@ export interface PlanSummary {
   version: number
 }
 
-/** A current-state answer, ready to send: its validator and its JSON text. */
+/** A current-state answer, ready to send: its validator and its JSON. */
 export interface CurrentAnswer {
   /** Strong ETag (API.md "Reads"). */
   etag: string
   version: number
-  json: string
+  /** The JSON, UTF-8: made only when it is sent (a 304 sends none). */
+  bytes(): Buffer
 }
 
 /** Events read at a time while looking for one action's history entries. */
@@ -88,7 +89,7 @@ export class PlanQueries {
     if (!answer || !maySeePlan(principal, answer.scope)) throw new NotFoundError('plan', planId)
     // As `asOf` below: never before the latest recording, even from a clock running behind.
     const asOf = answer.lastRecordedAt > now ? answer.lastRecordedAt : now
-    return { etag, version: answer.version, json: answer.json(asOf) }
+    return { etag, version: answer.version, bytes: () => answer.bytes(asOf) }
   }
 
   /** The plans the principal may see, from the catalogue read model (caught up first: read-your-writes). */

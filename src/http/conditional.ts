@@ -26,13 +26,14 @@ export function answeredNotModified(request: FastifyRequest, reply: FastifyReply
 }
 
 /**
- * Sends 304 when the client holds `etag` already, else `body`: JSON text sent as it is (the
- * fold's own key order, which the contract lists), or a value for the route's serialiser.
+ * Sends 304 when the client holds `etag` already, else `body`: JSON text or its UTF-8 bytes sent
+ * as they are (the fold's own key order, which the contract lists), or a value for the route's
+ * serialiser. Bytes are sent without fastify measuring a string's encoded length each time.
  */
 export function sendConditional(request: FastifyRequest, reply: FastifyReply, etag: string, body: () => unknown): FastifyReply {
   if (answeredNotModified(request, reply, etag)) return reply
   const payload = body()
-  return typeof payload === 'string' ? reply.type('application/json; charset=utf-8').send(payload) : reply.send(payload)
+  return typeof payload === 'string' || Buffer.isBuffer(payload) ? reply.type('application/json; charset=utf-8').send(payload) : reply.send(payload)
 }
 
 /**

@@ -1,6 +1,6 @@
 // Current-state reads kept ready: the plan state "as recorded now" (effective today) and each
-// quarterly report "as recorded now", held as JSON text per plan version and read date, so a read
-// that finds nothing new answers without folding, parsing or serialising anything.
+// quarterly report "as recorded now", held as UTF-8 JSON bytes per plan version and read date, so
+// a read that finds nothing new answers without folding, parsing, serialising or encoding anything.
 //
 // Each entry is a cursor: a private fold state (the same `applyToPlanState` every read uses) at a
 // known stream version, for one effective date (today's, or a quarter's last day). A read asks
@@ -8,8 +8,8 @@
 // empty), applies them, and serialises again only when something was applied. A cursor starts
 // from the plan catalogue's stored current state when that state is valid for its effective date
 // (no event of the plan is effective later), else from the nearest usable snapshot, else from
-// the stream's start. The per-read field `asOf` (the instant of the read) is spliced into the
-// prepared text; fields derived from the read's date (suggested RAGs) come from the same function
+// the stream's start. The per-read field `asOf` (the instant of the read) is spliced between the
+// prepared bytes before and after it; fields derived from the read's date (suggested RAGs) come from the same function
 // the per-request fold's answers go through (folds/suggestedRags.ts), for the cursor's date.
 import { randomUUID } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
@@ -31,7 +31,7 @@ export interface FoldStart {
   state: PlanState
 }
 
-/** A prepared answer: the JSON text around the read's instant, and what a conditional request compares. */
+/** A prepared answer: the JSON around the read's instant, and what a conditional request compares. */
 export interface PreparedAnswer {
   planId: string
   /** The plan's version the answer shows. */
@@ -42,10 +42,12 @@ export interface PreparedAnswer {
   lastRecordedAt: string
   /** Who sees the plan (partnership and live owners), for the visibility check. */
   scope: { partnership: string; ownerLabels: string[] }
-  /** The answer's JSON with `asOf` set to the given instant. */
+  /** The answer's JSON, UTF-8, with `asOf` set to the given instant: what is sent. */
+  bytes(asOf: string): Buffer
+  /** The same as text. */
   json(asOf: string): string
-  /** Length of the JSON text (for the cache's bound). */
-  chars: number
+  /** Size of the prepared bytes (for the cache's bound). */
+  size: number
 }
 
 interface Cursor {
@@ -62,14 +64,16 @@ interface Cursor {
 }
 
 export interface CurrentReadsOptions {
-  /** Upper bound on the prepared answers' size in memory (UTF-16 characters of JSON; default 32 Mi). */
-  maxChars?: number
+  /** Upper bound on the prepared answers' size in memory (bytes of JSON; default 64 MiB). */
+  maxBytes?: number
 }
 
 const ASOF_PLACEHOLDER = `asOf-${randomUUID()}`
 
 export class CurrentReads {
   private readonly cursors: LRUCache<string, Cursor>
+  /** Plans' financial years (set at creation, never changed): a report's read need not look it up. */
+  private readonly years = new LRUCache<string, string>({ max: 100_000 })
 
   constructor(
     private readonly store: EventStore,
@@ -77,9 +81,9 @@ export class CurrentReads {
     private readonly options: CurrentReadsOptions = {},
   ) {
     this.cursors = new LRUCache<string, Cursor>({
-      maxSize: options.maxChars ?? 32 * 1024 * 1024,
-      // A cursor holds its fold state besides the text: count the text twice.
-      sizeCalculation: cursor => 2 * Math.max(1024, cursor.prepared?.chars ?? 0),
+      maxSize: options.maxBytes ?? 64 * 1024 * 1024,
+      // A cursor holds its fold state besides the bytes: count the bytes twice.
+      sizeCalculation: cursor => 2 * Math.max(1024, cursor.prepared?.size ?? 0),
     })
   }
 
@@ -92,8 +96,9 @@ export class CurrentReads {
   /** The quarterly report of `quarter` as recorded now; null when the plan does not exist. */
   async report(planId: string, quarter: QuarterNumber): Promise<PreparedAnswer | null> {
     // The quarter's last day depends on the plan's year: known once the plan's state is.
-    const year = await planYear(this.store, this.readModels, planId)
+    const year = this.years.get(planId) ?? (await planYear(this.store, this.readModels, planId))
     if (year === null) return null
+    this.years.set(planId, year)
     const effectiveOn = planQuarter(year, quarter).to
     return this.answer(`${planId}|q${quarter}`, planId, effectiveOn, state => reportFromState(state, quarter))
   }
@@ -101,6 +106,7 @@ export class CurrentReads {
   /** Forgets every prepared answer (after a restore or a rebuild under a running server). */
   clear(): void {
     this.cursors.clear()
+    this.years.clear()
   }
 
   private async answer(key: string, planId: string, effectiveOn: string, shape: (state: PlanState) => unknown): Promise<PreparedAnswer | null> {
@@ -178,7 +184,10 @@ function applyEvents(cursor: Cursor, events: StoredEvent[]): void {
   }
 }
 
-/** Serialises the cursor's state once, with a placeholder where each read puts its instant. */
+/**
+ * Serialises the cursor's state once, with a placeholder where each read puts its instant, and
+ * encodes the text on either side of it once: a read copies bytes, it does not encode 60 KB again.
+ */
 function prepare(cursor: Cursor, state: PlanState): PreparedAnswer {
   state.asOf = ASOF_PLACEHOLDER
   state.effectiveOn = cursor.effectiveOn
@@ -186,15 +195,20 @@ function prepare(cursor: Cursor, state: PlanState): PreparedAnswer {
   const quoted = JSON.stringify(ASOF_PLACEHOLDER)
   const at = text.indexOf(quoted)
   if (at < 0) throw new Error('a prepared answer has no asOf')
-  const head = text.slice(0, at)
-  const tail = text.slice(at + quoted.length)
+  const head = Buffer.from(text.slice(0, at), 'utf8')
+  const tail = Buffer.from(text.slice(at + quoted.length), 'utf8')
+  const bytes = (asOf: string) => {
+    const instant = Buffer.from(JSON.stringify(asOf), 'utf8')
+    return Buffer.concat([head, instant, tail], head.length + instant.length + tail.length)
+  }
   return {
     planId: cursor.planId,
     version: state.version,
     effectiveOn: cursor.effectiveOn,
     lastRecordedAt: cursor.lastRecordedAt,
     scope: { partnership: state.partnership, ownerLabels: ownerLabelsOf(state) },
-    json: asOf => head + JSON.stringify(asOf) + tail,
-    chars: head.length + tail.length,
+    bytes,
+    json: asOf => bytes(asOf).toString('utf8'),
+    size: head.length + tail.length,
   }
 }

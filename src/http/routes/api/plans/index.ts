@@ -50,7 +50,7 @@ export default async function planRoutes(fastify: FastifyInstance, { ledger }: {
     if (request.query.asOf === undefined && request.query.effectiveOn === undefined) {
       // As recorded now: the prepared answer, its ETag naming the version and today's date.
       const current = await ledger.plans.currentState(planId, request.principal!)
-      return sendConditional(request, reply, current.etag, () => current.json)
+      return sendConditional(request, reply, current.etag, current.bytes)
     }
     const state = await ledger.plans.state(planId, request.principal!, request.query)
     return sendConditional(request, reply, `W/"${state.version}"`, () => JSON.stringify(state))

@@ -42,9 +42,9 @@ export default async function readRoutes(fastify: FastifyInstance, { ledger }: {
     const version = current?.version ?? folded!.version
     const tag = format === 'json' ? `${version}` : `${version}-${format}`
     const etag = current ? `"${tag}"` : `W/"${tag}"`
-    if (format === 'json') return sendConditional(request, reply, etag, () => current?.json ?? JSON.stringify(folded!.report))
+    if (format === 'json') return sendConditional(request, reply, etag, () => current?.bytes() ?? JSON.stringify(folded!.report))
     if (answeredNotModified(request, reply, etag)) return reply
-    const report = folded?.report ?? (JSON.parse(current!.json) as QuarterlyReport)
+    const report = folded?.report ?? (JSON.parse(current!.bytes().toString('utf8')) as QuarterlyReport)
     const name = `plan-${report.planId}-${report.year.replace('/', '-')}-Q${quarter}`
     if (format === 'html') {
       // The printable pack: grid titles from the plan as the report was recorded.
