@@ -1,0 +1,5 @@
+// Reading is linear, part 1 of 3 of the pathological shapes (see shapes.ts).
+import t from 'tap'
+import { checkShapes } from './shapes.js'
+
+t.test('reading is linear: n vs 4n for each pathological shape', t => checkShapes(t, 1, 3))
