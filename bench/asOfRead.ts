@@ -11,17 +11,15 @@
 //
 //   node --import tsx bench/asOfRead.ts                                  build the stores, compare
 //   node --import tsx bench/asOfRead.ts --part=read --db=PATH --plan=ID [--as-of=ISO|end]
-import { randomUUID } from 'node:crypto'
-import { join } from 'node:path'
 import { PlanQueries } from '../src/app/planQueries.js'
 import { sqliteBackend } from '../src/app/backends.js'
-import { rebuildReadModels } from '../src/app/gridledger.js'
 import { planStreamId } from '../src/domain/planStream.js'
 import type { ProjectionRunner } from '../src/projections/readModels/runner.js'
 import { openSqliteEventStore } from '../src/store/sqliteEventStore.js'
 import { profileArgs } from './appends.js'
-import { arg, emitResult, fmt, isMain, log, median, quantile, runPart, tempDir, type BenchResult } from './lib.js'
-import { BENCH_PRINCIPAL, buildStore } from './storeBuilder.js'
+import { arg, emitResult, fmt, isMain, log, median, quantile, runPart, type BenchResult } from './lib.js'
+import { BENCH_PRINCIPAL } from './storeBuilder.js'
+import { benchPlanId, cachedStore, storeNote, type StoreSpec } from './storeCache.js'
 
 const EVENTS_PER_PLAN = 1000
 const SMALL_PLANS = 10
@@ -61,21 +59,21 @@ async function timeReads(path: string, planId: string, asOfArg: string): Promise
   return { storeEvents, planVersion, reads: READS, medianMs: median(times), p99Ms: quantile(times, 0.99), meanMs: times.reduce((a, b) => a + b, 0) / times.length }
 }
 
-/** Builds a store of `plans` (interleaved) and rebuilds its read models (snapshots included). */
-async function build(path: string, plans: Array<{ planId: string; events: number }>, label: string): Promise<{ ms: number; rebuildMs: number }> {
-  log(`asOf: building the ${label} (${fmt(plans.reduce((n, p) => n + p.events, 0))} events)`)
-  let last = 0
-  const built = await buildStore(path, plans, n => {
-    if (n - last >= 100_000) {
-      last = n
-      log(`asOf:   ${fmt(n)} events`)
-    }
-  })
-  const t0 = performance.now()
-  await rebuildReadModels(sqliteBackend(built.store))
-  const rebuildMs = performance.now() - t0
-  await built.store.close()
-  return { ms: built.ms, rebuildMs }
+/** The stores this bench reads (interleaved plans, read models rebuilt): `npm run bench:prepare` builds them ahead. */
+export function asOfStores(): { small: StoreSpec; large: StoreSpec; mixed: StoreSpec } {
+  const plans = (name: string, count: number) => Array.from({ length: count }, (_, i) => ({ planId: benchPlanId(name, i), events: EVENTS_PER_PLAN }))
+  const small = `asof-${SMALL_PLANS}x${EVENTS_PER_PLAN}`
+  const large = `asof-${LARGE_PLANS}x${EVENTS_PER_PLAN}`
+  const mixed = `asof-history-${LONG_PLAN_EVENTS}`
+  return {
+    small: { name: small, plans: plans(small, SMALL_PLANS), readModels: true },
+    large: { name: large, plans: plans(large, LARGE_PLANS), readModels: true },
+    mixed: {
+      name: mixed,
+      plans: [{ planId: benchPlanId(mixed, 'long'), events: LONG_PLAN_EVENTS }, { planId: benchPlanId(mixed, 'short'), events: SHORT_PLAN_EVENTS }, ...plans(mixed, 30)],
+      readModels: true,
+    },
+  }
 }
 
 /** ROUNDS alternating runs of `a` and `b` (each in its own process); the median of their medians. */
@@ -95,61 +93,51 @@ const runs = (list: ReadResult[]) => list.map(r => `median ${fmt(r.medianMs, 2)}
 const STATISTIC = `Statistic: the median of ${ROUNDS} runs' median read times on each side (${READS} reads per run after 20 warm-up reads), each run in its own process, the sides alternated; ratio = ours / baseline (lower is better).`
 
 async function compare(): Promise<BenchResult> {
-  const dir = tempDir('asof')
   const file = new URL(import.meta.url).pathname
-  try {
-    // 1. The same plan size on a small and a large store.
-    const small = join(dir.path, 'small.db')
-    const large = join(dir.path, 'large.db')
-    const smallPlans = Array.from({ length: SMALL_PLANS }, () => ({ planId: randomUUID(), events: EVENTS_PER_PLAN }))
-    const largePlans = Array.from({ length: LARGE_PLANS }, () => ({ planId: randomUUID(), events: EVENTS_PER_PLAN }))
-    const s = await build(small, smallPlans, 'small store')
-    const l = await build(large, largePlans, 'large store')
-    const smallPlan = smallPlans[Math.floor(SMALL_PLANS / 2)].planId
-    const largePlan = largePlans[Math.floor(LARGE_PLANS / 2)].planId
-    const stores = await alternate(file, ['--part=read', `--db=${small}`, `--plan=${smallPlan}`, `--as-of=${AS_OF}`], ['--part=read', `--db=${large}`, `--plan=${largePlan}`, `--as-of=${AS_OF}`], ['small store', 'large store'], 'asof-large')
-    const storeRatio = stores.b / stores.a
+  const specs = asOfStores()
+  // 1. The same plan size on a small and a large store.
+  const s = await cachedStore(specs.small)
+  const l = await cachedStore(specs.large)
+  const smallPlan = specs.small.plans[Math.floor(SMALL_PLANS / 2)].planId
+  const largePlan = specs.large.plans[Math.floor(LARGE_PLANS / 2)].planId
+  const stores = await alternate(file, ['--part=read', `--db=${s.path}`, `--plan=${smallPlan}`, `--as-of=${AS_OF}`], ['--part=read', `--db=${l.path}`, `--plan=${largePlan}`, `--as-of=${AS_OF}`], ['small store', 'large store'], 'asof-large')
+  const storeRatio = stores.b / stores.a
 
-    // 2. A long plan and a short one in one store, each read as of its end.
-    const plansDb = join(dir.path, 'plans.db')
-    const longPlan = randomUUID()
-    const shortPlan = randomUUID()
-    const mixed = [{ planId: longPlan, events: LONG_PLAN_EVENTS }, { planId: shortPlan, events: SHORT_PLAN_EVENTS }, ...Array.from({ length: 30 }, () => ({ planId: randomUUID(), events: EVENTS_PER_PLAN }))]
-    const m = await build(plansDb, mixed, 'store of a long and a short plan')
-    const history = await alternate(file, ['--part=read', `--db=${plansDb}`, `--plan=${shortPlan}`, '--as-of=end'], ['--part=read', `--db=${plansDb}`, `--plan=${longPlan}`, '--as-of=end'], [`${fmt(SHORT_PLAN_EVENTS)}-event plan`, `${fmt(LONG_PLAN_EVENTS)}-event plan`], 'asof-long')
-    const historyRatio = history.b / history.a
-    return {
-      rows: [
-        {
-          measure: `as-of plan read on a ${fmt(stores.bRuns[0].storeEvents / 1e6, 1)}M-event store`,
-          baseline: `the same read on a ${fmt(stores.aRuns[0].storeEvents)}-event store: ${fmt(stores.a, 2)} ms`,
-          ours: `${fmt(stores.b, 2)} ms (p99 ${fmt(Math.max(...stores.bRuns.map(r => r.p99Ms)), 2)} ms)`,
-          ratio: storeRatio,
-          goal: '≤ 2×',
-          met: storeRatio <= 2,
-          notes: [
-            `One plan of ${EVENTS_PER_PLAN} events (20 actions; structure, then progress reports and RAG ratings over its year) in each store, read as of ${AS_OF} (${stores.aRuns[0].planVersion} of its events recorded by then). ${STATISTIC}`,
-            `Small store: ${runs(stores.aRuns)}. Large store: ${runs(stores.bRuns)}.`,
-            `Stores built through the SQLite adapter (hash chain and all), 16 plans written at once in appends of 10 events so each plan's events are interleaved with others', in ${fmt(s.ms / 1000, 1)} s and ${fmt(l.ms / 1000, 1)} s, then their read models rebuilt (snapshots included) in ${fmt(s.rebuildMs / 1000, 1)} s and ${fmt(l.rebuildMs / 1000, 1)} s; the read is PlanQueries.state (ledger.plans.state) without the HTTP layer.`,
-          ],
-        },
-        {
-          measure: `as-of read of a plan with ${fmt(LONG_PLAN_EVENTS)} events of history, asOf at its end`,
-          baseline: `the same read of a plan with ${fmt(SHORT_PLAN_EVENTS)} events: ${fmt(history.a, 2)} ms`,
-          ours: `${fmt(history.b, 2)} ms (p99 ${fmt(Math.max(...history.bRuns.map(r => r.p99Ms)), 2)} ms)`,
-          ratio: historyRatio,
-          goal: '≤ 1.5',
-          met: historyRatio <= 1.5,
-          notes: [
-            `Both plans in one store of ${fmt(history.aRuns[0].storeEvents)} events (with 30 plans of ${EVENTS_PER_PLAN}), interleaved as above, built in ${fmt(m.ms / 1000, 1)} s, read models rebuilt in ${fmt(m.rebuildMs / 1000, 1)} s. Each read as of its plan's last event, effective on that date: folded from the nearest snapshot (every 500 events and at quarter ends). ${STATISTIC}`,
-            `${fmt(SHORT_PLAN_EVENTS)}-event plan: ${runs(history.aRuns)}. ${fmt(LONG_PLAN_EVENTS)}-event plan: ${runs(history.bRuns)}.`,
-          ],
-        },
-      ],
-      raw: { stores, history, buildMs: { small: s, large: l, mixed: m } },
-    }
-  } finally {
-    dir.remove()
+  // 2. A long plan and a short one in one store, each read as of its end.
+  const m = await cachedStore(specs.mixed)
+  const [longPlan, shortPlan] = specs.mixed.plans.map(p => p.planId)
+  const plansDb = m.path
+  const history = await alternate(file, ['--part=read', `--db=${plansDb}`, `--plan=${shortPlan}`, '--as-of=end'], ['--part=read', `--db=${plansDb}`, `--plan=${longPlan}`, '--as-of=end'], [`${fmt(SHORT_PLAN_EVENTS)}-event plan`, `${fmt(LONG_PLAN_EVENTS)}-event plan`], 'asof-long')
+  const historyRatio = history.b / history.a
+  return {
+    rows: [
+      {
+        measure: `as-of plan read on a ${fmt(stores.bRuns[0].storeEvents / 1e6, 1)}M-event store`,
+        baseline: `the same read on a ${fmt(stores.aRuns[0].storeEvents)}-event store: ${fmt(stores.a, 2)} ms`,
+        ours: `${fmt(stores.b, 2)} ms (p99 ${fmt(Math.max(...stores.bRuns.map(r => r.p99Ms)), 2)} ms)`,
+        ratio: storeRatio,
+        goal: '≤ 2×',
+        met: storeRatio <= 2,
+        notes: [
+          `One plan of ${EVENTS_PER_PLAN} events (20 actions; structure, then progress reports and RAG ratings over its year) in each store, read as of ${AS_OF} (${stores.aRuns[0].planVersion} of its events recorded by then). ${STATISTIC}`,
+          `Small store: ${runs(stores.aRuns)}. Large store: ${runs(stores.bRuns)}.`,
+          `Stores written through the SQLite adapter (hash chain and all), 16 plans at once in appends of 10 events so each plan's events are interleaved with others', then their read models rebuilt (snapshots included); the read is PlanQueries.state (ledger.plans.state) without the HTTP layer. ${storeNote(s)} ${storeNote(l)}`,
+        ],
+      },
+      {
+        measure: `as-of read of a plan with ${fmt(LONG_PLAN_EVENTS)} events of history, asOf at its end`,
+        baseline: `the same read of a plan with ${fmt(SHORT_PLAN_EVENTS)} events: ${fmt(history.a, 2)} ms`,
+        ours: `${fmt(history.b, 2)} ms (p99 ${fmt(Math.max(...history.bRuns.map(r => r.p99Ms)), 2)} ms)`,
+        ratio: historyRatio,
+        goal: '≤ 1.5',
+        met: historyRatio <= 1.5,
+        notes: [
+          `Both plans in one store of ${fmt(history.aRuns[0].storeEvents)} events (with 30 plans of ${EVENTS_PER_PLAN}), interleaved as above. ${storeNote(m)} Each read as of its plan's last event, effective on that date: folded from the nearest snapshot (every 500 events and at quarter ends). ${STATISTIC}`,
+          `${fmt(SHORT_PLAN_EVENTS)}-event plan: ${runs(history.aRuns)}. ${fmt(LONG_PLAN_EVENTS)}-event plan: ${runs(history.bRuns)}.`,
+        ],
+      },
+    ],
+    raw: { stores, history, builds: { small: s, large: l, mixed: m } },
   }
 }
 

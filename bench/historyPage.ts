@@ -6,15 +6,14 @@
 //
 //   node --import tsx bench/historyPage.ts                                          build, compare
 //   node --import tsx bench/historyPage.ts --part=read --db=PATH --plan=ID --after=N  time pages
-import { randomUUID } from 'node:crypto'
-import { join } from 'node:path'
 import { sqliteBackend } from '../src/app/backends.js'
 import { PlanQueries } from '../src/app/planQueries.js'
 import type { ProjectionRunner } from '../src/projections/readModels/runner.js'
 import { openSqliteEventStore } from '../src/store/sqliteEventStore.js'
 import { profileArgs } from './appends.js'
-import { arg, emitResult, fmt, isMain, log, median, quantile, runPart, tempDir, type BenchResult } from './lib.js'
-import { BENCH_PRINCIPAL, buildStore } from './storeBuilder.js'
+import { arg, emitResult, fmt, isMain, log, median, quantile, runPart, type BenchResult } from './lib.js'
+import { BENCH_PRINCIPAL } from './storeBuilder.js'
+import { cachedStore, onePlanStore, storeNote } from './storeCache.js'
 
 const PLAN_EVENTS = Number(process.env.BENCH_HISTORY_EVENTS ?? 1_000_000)
 const LIMIT = 100
@@ -44,58 +43,46 @@ async function timePages(path: string, planId: string, after: number): Promise<P
   return { after, items, medianMs: median(times), p99Ms: quantile(times, 0.99) }
 }
 
+/** The store this bench reads: `npm run bench:prepare` builds it ahead. */
+export function historyStore() {
+  return onePlanStore(PLAN_EVENTS)
+}
+
 async function compare(): Promise<BenchResult> {
-  const dir = tempDir('history')
   const file = new URL(import.meta.url).pathname
-  try {
-    const db = join(dir.path, 'history.db')
-    const planId = randomUUID()
-    log(`history: building a store with one plan of ${fmt(PLAN_EVENTS)} events`)
-    let last = 0
-    const built = await buildStore(
-      db,
-      [{ planId, events: PLAN_EVENTS }],
-      n => {
-        if (n - last >= 100_000) {
-          last = n
-          log(`history:   ${fmt(n)} events`)
-        }
+  const spec = historyStore()
+  const built = await cachedStore(spec)
+  const db = built.path
+  const planId = spec.plans[0].planId
+  const end = PLAN_EVENTS - LIMIT
+  const first: PageResult[] = []
+  const final: PageResult[] = []
+  for (let i = 0; i < ROUNDS; i++) {
+    log(`history: first page, run ${i + 1}/${ROUNDS}`)
+    first.push(await runPart<PageResult>(file, ['--part=read', `--db=${db}`, `--plan=${planId}`, '--after=0']))
+    log(`history: last page, run ${i + 1}/${ROUNDS}`)
+    final.push(await runPart<PageResult>(file, ['--part=read', `--db=${db}`, `--plan=${planId}`, `--after=${end}`], { nodeArgs: profileArgs('history-last') }))
+  }
+  const base = median(first.map(r => r.medianMs))
+  const ours = median(final.map(r => r.medianMs))
+  const ratio = ours / base
+  return {
+    rows: [
+      {
+        measure: `history page (limit=${LIMIT}) at the end of a ${fmt(PLAN_EVENTS)}-event plan`,
+        baseline: `the first page of the same plan: ${fmt(base, 2)} ms`,
+        ours: `${fmt(ours, 2)} ms (p99 ${fmt(Math.max(...final.map(r => r.p99Ms)), 2)} ms)`,
+        ratio,
+        goal: '≤ 1.5',
+        met: ratio <= 1.5 && final.every(r => r.items === LIMIT),
+        notes: [
+          `Statistic: the median of ${ROUNDS} runs' median page times on each side (${READS} pages per run after 20 warm-up pages), each run in its own process, the sides alternated; ratio = last / first (lower is better). Pages of ${final[0]?.items ?? 0} and ${first[0]?.items ?? 0} entries.`,
+          `First page: ${first.map(r => `median ${fmt(r.medianMs, 2)} ms, p99 ${fmt(r.p99Ms, 2)} ms`).join('; ')}. Last page (after=${fmt(end)}): ${final.map(r => `median ${fmt(r.medianMs, 2)} ms, p99 ${fmt(r.p99Ms, 2)} ms`).join('; ')}.`,
+          `The plan (20 actions; structure, then progress reports and RAG ratings) written through the SQLite adapter in appends of 500; the read is PlanQueries.history without the HTTP layer. ${storeNote(built)}`,
+        ],
       },
-      500,
-    )
-    await built.store.close()
-    const end = PLAN_EVENTS - LIMIT
-    const first: PageResult[] = []
-    const final: PageResult[] = []
-    for (let i = 0; i < ROUNDS; i++) {
-      log(`history: first page, run ${i + 1}/${ROUNDS}`)
-      first.push(await runPart<PageResult>(file, ['--part=read', `--db=${db}`, `--plan=${planId}`, '--after=0']))
-      log(`history: last page, run ${i + 1}/${ROUNDS}`)
-      final.push(await runPart<PageResult>(file, ['--part=read', `--db=${db}`, `--plan=${planId}`, `--after=${end}`], { nodeArgs: profileArgs('history-last') }))
-    }
-    const base = median(first.map(r => r.medianMs))
-    const ours = median(final.map(r => r.medianMs))
-    const ratio = ours / base
-    return {
-      rows: [
-        {
-          measure: `history page (limit=${LIMIT}) at the end of a ${fmt(PLAN_EVENTS)}-event plan`,
-          baseline: `the first page of the same plan: ${fmt(base, 2)} ms`,
-          ours: `${fmt(ours, 2)} ms (p99 ${fmt(Math.max(...final.map(r => r.p99Ms)), 2)} ms)`,
-          ratio,
-          goal: '≤ 1.5',
-          met: ratio <= 1.5 && final.every(r => r.items === LIMIT),
-          notes: [
-            `Statistic: the median of ${ROUNDS} runs' median page times on each side (${READS} pages per run after 20 warm-up pages), each run in its own process, the sides alternated; ratio = last / first (lower is better). Pages of ${final[0]?.items ?? 0} and ${first[0]?.items ?? 0} entries.`,
-            `First page: ${first.map(r => `median ${fmt(r.medianMs, 2)} ms, p99 ${fmt(r.p99Ms, 2)} ms`).join('; ')}. Last page (after=${fmt(end)}): ${final.map(r => `median ${fmt(r.medianMs, 2)} ms, p99 ${fmt(r.p99Ms, 2)} ms`).join('; ')}.`,
-            `The plan (20 actions; structure, then progress reports and RAG ratings) built through the SQLite adapter in ${fmt(built.ms / 1000, 1)} s; the read is PlanQueries.history without the HTTP layer.`,
-          ],
-        },
-      ],
-      raw: { first, final, buildMs: built.ms },
-    }
-  } finally {
-    dir.remove()
+    ],
+    raw: { first, final, store: built },
   }
 }
 

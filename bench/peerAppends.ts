@@ -1,10 +1,11 @@
 // The same appends against the peer, @event-driven-io/emmett-sqlite, side by side with ours.
 //
-// The peer lives in its own package (bench/peer/package.json), installed here on first use so
-// gridledger's own install and CI stay lean. It uses the sqlite3 package, built from source when
-// no prebuilt binary can be fetched (about two minutes of CPU, far longer on a loaded machine):
-// the install is kept in a cache outside the checkout, keyed by the peer's lockfile, and copied
-// from there by every later run and clone on the machine.
+// The peer lives in its own package (bench/peer/package.json, pinned by its lockfile), installed
+// by `npm run bench:peer` (or bench:prepare) so gridledger's own install and CI stay lean. It uses
+// the sqlite3 package, built from source when no prebuilt binary can be fetched (about two
+// minutes of CPU, far longer on a loaded machine): the install is kept in a cache outside the
+// checkout, keyed by the peer's lockfile, and copied from there by every later run and clone on
+// the machine. A timed run installs nothing: without an install its row says so.
 //
 // Workload: 64 writers, one event each to its own stream, in rounds: all 64 append at once and
 // the round ends when every one is acknowledged. Rounds, not a closed loop, because with a shared
@@ -15,7 +16,7 @@
 // append has been committed, so rounds count durable appends for both stores.
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { OursResult } from './appends.js'
@@ -64,11 +65,10 @@ export function peerCacheDir(): string {
 }
 
 /**
- * Installs bench/peer's packages if absent: copied from the cache when an earlier run installed
- * them, else with npm ci (no time limit: building sqlite3 from source takes minutes on a busy
- * machine), then kept in the cache. Returns null when ready, else why not.
+ * bench/peer's packages as installed before, in the checkout or in the cache (copied from there):
+ * null when ready, else why not. A timed run installs nothing: `npm run bench:peer` does, once.
  */
-export function ensurePeerInstalled(): string | null {
+export function peerInstalled(): string | null {
   const cache = peerCacheDir()
   if (peerInstalledIn(PEER_DIR)) {
     if (!peerInstalledIn(cache)) keepInCache(cache)
@@ -79,6 +79,17 @@ export function ensurePeerInstalled(): string | null {
     cpSync(join(cache, 'node_modules'), join(PEER_DIR, 'node_modules'), { recursive: true, verbatimSymlinks: true })
     if (peerInstalledIn(PEER_DIR)) return null
   }
+  return 'not installed: run npm run bench:peer'
+}
+
+/**
+ * Installs bench/peer's packages if absent: copied from the cache when an earlier run installed
+ * them, else with npm ci (no time limit: building sqlite3 from source takes minutes on a busy
+ * machine), then kept in the cache. Returns null when ready, else why not.
+ */
+export function ensurePeerInstalled(): string | null {
+  if (peerInstalled() === null) return null
+  const cache = peerCacheDir()
   // bench/peer/package-lock.json pins every package the peer runs on: npm ci installs exactly those.
   log('peer: installing bench/peer (npm ci --legacy-peer-deps, from its lockfile); the sqlite3 package may build from source, which takes minutes')
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
@@ -96,6 +107,12 @@ export function ensurePeerInstalled(): string | null {
   return null
 }
 
+/** Where the install the run uses came from, for the notes. */
+function peerCacheNote(): string {
+  const kept = join(peerCacheDir(), 'node_modules')
+  return existsSync(kept) ? `the install kept in ${peerCacheDir()} since ${statSync(kept).mtime.toISOString()}` : 'not kept in the cache'
+}
+
 function keepInCache(cache: string): void {
   try {
     rmSync(cache, { recursive: true, force: true })
@@ -108,9 +125,9 @@ function keepInCache(cache: string): void {
 
 async function compare(): Promise<BenchResult> {
   const measure = 'the same appends (64 writers, 1 event each, in rounds)'
-  const notInstalled = ensurePeerInstalled()
+  const notInstalled = peerInstalled()
   if (notInstalled) {
-    return { rows: [{ measure, baseline: '@event-driven-io/emmett-sqlite: not measured', ours: '—', ratio: null, goal: '≥ 2×', met: null, notes: [`Peer not measured: ${notInstalled}`] }] }
+    return { rows: [{ measure, baseline: `@event-driven-io/emmett-sqlite: ${notInstalled}`, ours: '—', ratio: null, goal: '≥ 2×', met: null, notes: [`Peer not measured: ${notInstalled} (it installs bench/peer from its lockfile, once, into a cache every later run copies from).`] }] }
   }
   const peerFile = join(PEER_DIR, 'appends.mjs')
   const oursFile = join(BENCH_DIR, 'appends.ts')
@@ -133,6 +150,7 @@ async function compare(): Promise<BenchResult> {
   const our = median(ours.map(o => o.perSecond))
   const ratio = our / theirs
   const name = peerVersion()
+  const peerSource = peerCacheNote()
   const perOpAttempts = (perOperation.events ?? 0) + (perOperation.failures ?? 0)
   return {
     rows: [
@@ -144,7 +162,7 @@ async function compare(): Promise<BenchResult> {
         goal: '≥ 2×',
         met: ratio >= 2,
         notes: [
-          `Peer: ${name}, installed in bench/peer from its lockfile (npm ci) with --legacy-peer-deps (it declares a peer on @event-driven-io/emmett 0.42.4, which the registry does not have; its dist bundles emmett, which needs uuid, async-retry and commander). Best working configuration: ONE shared connection, getSQLiteEventStore({ fileName, connectionOptions: { singleton: true, connection: sqliteConnection({ fileName }) } }), WAL (its default) with synchronous=${peer[0]?.synchronous === 2 ? 'FULL' : String(peer[0]?.synchronous)} (set explicitly: every commit synced, as ours, which syncs each commit by an fdatasync of its WAL).`,
+          `Peer: ${name}, installed in bench/peer from its lockfile (npm ci, by npm run bench:peer; ${peerSource}) with --legacy-peer-deps (it declares a peer on @event-driven-io/emmett 0.42.4, which the registry does not have; its dist bundles emmett, which needs uuid, async-retry and commander). Best working configuration: ONE shared connection, getSQLiteEventStore({ fileName, connectionOptions: { singleton: true, connection: sqliteConnection({ fileName }) } }), WAL (its default) with synchronous=${peer[0]?.synchronous === 2 ? 'FULL' : String(peer[0]?.synchronous)} (set explicitly: every commit synced, as ours, which syncs each commit by an fdatasync of its WAL).`,
           `Like for like: both checkpoint the WAL every ${SQLITE_DEFAULT_CHECKPOINT_PAGES} pages (SQLite's default, which the peer keeps; ours is set to it here instead of its own 4,000).`,
           `Statistic: the median of ${ROUNDS} interleaved ${SECONDS} s runs on each side, in rounds (64 appends at once, the round ends when all are acknowledged). Peer: ${peer.map(p => fmt(p.perSecond)).join(', ')} events/s, p99 ${fmt(median(peer.map(p => p.p99Ms ?? NaN)), 1)} ms. Ours: ${ours.map(o => fmt(o.perSecond)).join(', ')} events/s, p99 ${fmt(median(ours.map(o => o.p99Ms)), 1)} ms.`,
           'error' in perOperation

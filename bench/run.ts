@@ -7,6 +7,8 @@
 //                                                  own marked section of BENCHMARKS.md; the rest stays
 //   BENCH_PROFILE=http-ours,rebuild npm run bench  also write .cpuprofile files to bench/profiles/
 //                                                  (names: appends-ours, peer, http-ours, rebuild, asof-large, or all)
+//   npm run bench -- --rebuild-stores              build the bench stores again even when kept in the cache
+//   npm run bench:prepare                          build the bench stores and install the peer ahead of a run
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
 import { freemem, loadavg, platform, release, totalmem, cpus, tmpdir, type as osType } from 'node:os'
 import { join } from 'node:path'
@@ -74,6 +76,8 @@ async function main(): Promise<void> {
   const only = arg('only')?.split(',')
   const selected = only ? BENCHES.filter(b => only.includes(b.key)) : BENCHES
   if (selected.length === 0) throw new Error(`--only names none of ${BENCHES.map(b => b.key).join(', ')}`)
+  // The bench stores are kept between runs (storeCache.ts); every part this run starts builds them again.
+  if (process.argv.includes('--rebuild-stores')) process.env.BENCH_REBUILD_STORES = '1'
   const started = new Date()
   const before = machine()
   log(`gridledger benchmarks, ${started.toISOString()}, ${before.cpu} × ${before.cores}, node ${before.node}, load ${before.loadAverage}`)

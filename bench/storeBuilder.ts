@@ -2,7 +2,8 @@
 // recorded through the real command handler (so every event has the shape the domain writes);
 // then each plan of the bench store is a copy with its own ids, followed by progress reports
 // and RAG ratings cloned from the template's, with rising recordedAt. Everything goes through
-// the SQLite adapter (hash chain and all), in large appends that share group commits.
+// the SQLite adapter (hash chain and all), in appends that share group commits. storeCache.ts
+// keeps the stores built, keyed by everything that decides their content, this file included.
 import { randomUUID } from 'node:crypto'
 import { CommandHandler } from '../src/app/commandHandler.js'
 import { derivedId } from '../src/app/ids.js'
@@ -10,7 +11,7 @@ import type { Principal } from '../src/domain/actor.js'
 import { planStreamId } from '../src/domain/planStream.js'
 import type { NewEvent } from '../src/store/eventStore.js'
 import { createMemoryEventStore } from '../src/store/memoryEventStore.js'
-import { openSqliteEventStore, type SqliteEventStore } from '../src/store/sqliteEventStore.js'
+import type { SqliteEventStore } from '../src/store/sqliteEventStore.js'
 
 export const BENCH_PRINCIPAL: Principal = { tokenId: null, role: 'admin', label: 'bench', owners: [] }
 const TEMPLATE_PLAN = '00000000-0000-4000-8000-000000000000'
@@ -66,12 +67,7 @@ export interface PlanSpec {
   events: number
 }
 
-/** The events of one bench plan: the template's structure under new ids, then reports. */
-export function planEvents(template: Template, spec: PlanSpec, startMs = Date.parse('2008-04-01T09:00:00.000Z')): NewEvent[] {
-  return [...planEventStream(template, spec, startMs)]
-}
-
-/** planEvents one at a time, for plans too long to hold in memory at once. */
+/** The events of one bench plan, one at a time: the template's structure under new ids, then reports. */
 export function* planEventStream(template: Template, spec: PlanSpec, startMs = Date.parse('2008-04-01T09:00:00.000Z')): Generator<NewEvent> {
   // The plan's history spans its financial year, whatever its length.
   const stepMs = Math.max(1, Math.floor((364 * 86_400_000) / spec.events))
@@ -141,12 +137,4 @@ export async function fillStore(store: SqliteEventStore, template: Template, pla
   }
   await Promise.all(Array.from({ length: parallel }, worker))
   return performance.now() - t0
-}
-
-/** Opens a new SQLite store at `path` and fills it with `plans`. */
-export async function buildStore(path: string, plans: PlanSpec[], onProgress?: (events: number) => void, chunk?: number): Promise<{ store: SqliteEventStore; ms: number }> {
-  const template = await makeTemplate()
-  const store = openSqliteEventStore(path)
-  const ms = await fillStore(store, template, plans, { onProgress, chunk })
-  return { store, ms }
 }
