@@ -3,7 +3,8 @@
 //   collection `plans`:      planId → CatalogueEntry (small: what a listing needs)
 //   collection `planStates`: planId → PlanState (current: all recorded, every effective date),
 //                            the start of current-state answers (projections/prepared)
-//   collections `planSnapshots`, `planSnapshotIndex`, `planSnapshotIndexChunks`: the state
+//   collections `planSnapshots`, `planSnapshotIndex`, `planSnapshotIndexChunks`,
+//                            `planSnapshotLatest`: the state
 //                            every N events and at quarter ends (planSnapshots.ts), the start
 //                            of as-of reads
 // Idempotent by position: an event at or below the stored state's version is skipped.
@@ -13,7 +14,7 @@ import type { EventStore } from '../../store/eventStore.js'
 import { applyToPlanState, EFFECTIVE_ALWAYS, ownerLabelsOf, type PlanState } from '../folds/planState.js'
 import type { ReadModelStore } from '../storage/readModelStore.js'
 import { fromStored } from '../recordedEvent.js'
-import { INDEX_CHUNK, PLAN_SNAPSHOT_INDEX_CHUNKS_COLLECTION, PLAN_SNAPSHOT_INDEX_COLLECTION, PLAN_SNAPSHOTS_COLLECTION, quarterOfInstant, SNAPSHOT_EVERY, takeSnapshot } from './planSnapshots.js'
+import { INDEX_CHUNK, PLAN_SNAPSHOT_INDEX_CHUNKS_COLLECTION, PLAN_SNAPSHOT_INDEX_COLLECTION, PLAN_SNAPSHOT_LATEST_COLLECTION, PLAN_SNAPSHOTS_COLLECTION, quarterOfInstant, SNAPSHOT_EVERY, takeSnapshot } from './planSnapshots.js'
 import type { Projection } from './runner.js'
 
 export interface CatalogueEntry {
@@ -60,7 +61,7 @@ export function createPlanCatalogueProjection(options: PlanCatalogueOptions = {}
   const indexChunk = options.indexChunk ?? INDEX_CHUNK
   return {
     name: 'planCatalogue',
-    collections: [PLANS_COLLECTION, PLAN_STATES_COLLECTION, PLAN_SNAPSHOTS_COLLECTION, PLAN_SNAPSHOT_INDEX_COLLECTION, PLAN_SNAPSHOT_INDEX_CHUNKS_COLLECTION],
+    collections: [PLANS_COLLECTION, PLAN_STATES_COLLECTION, PLAN_SNAPSHOTS_COLLECTION, PLAN_SNAPSHOT_INDEX_COLLECTION, PLAN_SNAPSHOT_INDEX_CHUNKS_COLLECTION, PLAN_SNAPSHOT_LATEST_COLLECTION],
     apply(event, tx) {
       if (!isPlanStream(event.streamId)) return
       const planId = planIdOfStream(event.streamId)

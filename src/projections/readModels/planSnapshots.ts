@@ -8,8 +8,11 @@
 //                                         than 2 × INDEX_CHUNK) and how many full chunks precede them
 //   collection `planSnapshotIndexChunks`: `<planId>@<n>` → SnapshotIndexEntry[INDEX_CHUNK], never
 //                                         changed once written
+//   collection `planSnapshotLatest`:      planId → the index's last SnapshotIndexEntry
 // The index is chunked so that finding a snapshot reads a bounded amount however long the plan's
-// history: the head alone for reads near the end, else a binary search over the chunks.
+// history: the latest entry alone for reads at the end (as-of now, or at the plan's last event),
+// else the head, else a binary search over the chunks. The head holds up to twice INDEX_CHUNK
+// entries, more the longer the history until then: reads at the end do not read it.
 //
 // A snapshot at version v serves a read as of `asOf`, effective on `effectiveOn`, when its events
 // were all recorded by `asOf` and none is effective after `effectiveOn` (its latestEffectiveDate):
@@ -28,6 +31,7 @@ import type { ReadModelStore } from '../storage/readModelStore.js'
 export const PLAN_SNAPSHOTS_COLLECTION = 'planSnapshots'
 export const PLAN_SNAPSHOT_INDEX_COLLECTION = 'planSnapshotIndex'
 export const PLAN_SNAPSHOT_INDEX_CHUNKS_COLLECTION = 'planSnapshotIndexChunks'
+export const PLAN_SNAPSHOT_LATEST_COLLECTION = 'planSnapshotLatest'
 
 /** Index entries per chunk (by default): the head holds the newest entries, from one chunk's worth up to twice that once chunks exist. */
 export const INDEX_CHUNK = 32
@@ -94,11 +98,18 @@ export function takeSnapshot(tx: ReadModelStore, planId: string, state: PlanStat
   if (last && last[0] >= state.version) return
   const snapshot: PlanSnapshot = { version: state.version, recordedAt: state.asOf, latestEffectiveDate, state: JSON.stringify(state) }
   tx.put(PLAN_SNAPSHOTS_COLLECTION, snapshotKey(planId, state.version), snapshot)
-  const recent = [...head.recent, [state.version, state.asOf, latestEffectiveDate] as SnapshotIndexEntry]
+  const entry: SnapshotIndexEntry = [state.version, state.asOf, latestEffectiveDate]
+  const recent = [...head.recent, entry]
   let chunks = head.chunks
   let from = 0
   for (; recent.length - from >= 2 * chunkSize; from += chunkSize) tx.put(PLAN_SNAPSHOT_INDEX_CHUNKS_COLLECTION, chunkKey(planId, chunks++), recent.slice(from, from + chunkSize))
   tx.put(PLAN_SNAPSHOT_INDEX_COLLECTION, planId, { chunks, recent: recent.slice(from) } satisfies SnapshotIndexHead)
+  tx.put(PLAN_SNAPSHOT_LATEST_COLLECTION, planId, entry)
+}
+
+/** Whether the snapshot an entry lists serves a read as of `limit` (ms) effective on `effectiveOn`. */
+function serves([, recordedAt, latestEffective]: SnapshotIndexEntry, limit: number, effectiveOn: string): boolean {
+  return Date.parse(recordedAt) <= limit && (latestEffective === null || latestEffective <= effectiveOn)
 }
 
 /** A calendar quarter (London) of an instant: quarter ends are the financial year's quarter ends. */
@@ -125,9 +136,15 @@ function recordedByCount(entries: SnapshotIndexEntry[], limit: number): number {
  * before it, a binary search's worth of chunks: not the whole index.
  */
 export function nearestSnapshot(readModels: ReadModelStore, planId: string, asOf: string | null, effectiveOn: string): PlanSnapshot | null {
+  const limit = asOf === null ? Number.POSITIVE_INFINITY : Date.parse(asOf)
+  // The latest snapshot serves every read at the end; read models from before it was kept have none.
+  const latest = readModels.get<SnapshotIndexEntry>(PLAN_SNAPSHOT_LATEST_COLLECTION, planId)
+  if (latest && serves(latest, limit, effectiveOn)) {
+    const snapshot = readModels.get<PlanSnapshot>(PLAN_SNAPSHOTS_COLLECTION, snapshotKey(planId, latest[0]))
+    if (snapshot) return snapshot
+  }
   const head = indexHead(readModels, planId)
   if (!head) return null
-  const limit = asOf === null ? Number.POSITIVE_INFINITY : Date.parse(asOf)
   // Recording times only grow with the version: find the last entry recorded by asOf, then walk back.
   let chunk = head.chunks
   let entries = head.recent
@@ -149,10 +166,9 @@ export function nearestSnapshot(readModels: ReadModelStore, planId: string, asOf
   }
   for (;;) {
     for (let i = count - 1; i >= 0; i--) {
-      const [version, , latestEffective] = entries[i]
-      if (latestEffective !== null && latestEffective > effectiveOn) continue
+      if (!serves(entries[i], limit, effectiveOn)) continue
       // Another process may have rebuilt the read models since the index was read: then look no further.
-      return readModels.get<PlanSnapshot>(PLAN_SNAPSHOTS_COLLECTION, snapshotKey(planId, version)) ?? null
+      return readModels.get<PlanSnapshot>(PLAN_SNAPSHOTS_COLLECTION, snapshotKey(planId, entries[i][0])) ?? null
     }
     // None usable here (progress effective after effectiveOn): walk back into the chunk before.
     if (chunk === 0) return null
