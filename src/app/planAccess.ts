@@ -3,9 +3,12 @@
 // does not exist are one and the same 404, so nothing about the plan leaks through a 412, a 403,
 // a 409 or a validation error. Answered from the plan catalogue read model; a plan it does not
 // show (yet) is looked for once more after catching up with the store, so a plan created or an
-// owner assigned a moment ago is seen (read-your-writes).
+// owner assigned a moment ago is seen (read-your-writes). Entries read are kept until the runner
+// applies an event of their plan (or restarts): one catalogue read per plan and change, not one
+// per request. Another process's change is seen once this process's runner has its events.
 import type { Principal } from '../domain/actor.js'
 import { NotFoundError } from '../domain/errors.js'
+import { isPlanStream, planIdOfStream } from '../domain/planStream.js'
 import { maySeePlan } from '../domain/visibility.js'
 import { PLANS_COLLECTION, type CatalogueEntry } from '../projections/readModels/planCatalogue.js'
 import type { ProjectionRunner } from '../projections/readModels/runner.js'
@@ -13,13 +16,25 @@ import type { ReadModelStore } from '../projections/storage/readModelStore.js'
 import type { EventStore } from '../store/eventStore.js'
 
 const CATCH_UP_MS = 2_000
+/** Catalogue entries kept (least recently read dropped first). */
+const KEPT_ENTRIES = 4096
 
 export class PlanAccess {
+  /** Null when the runner cannot say what changed: then nothing is kept. */
+  private readonly entries: Map<string, CatalogueEntry> | null
+
   constructor(
     private readonly store: EventStore,
     private readonly readModels: ReadModelStore,
     private readonly runner: ProjectionRunner,
-  ) {}
+  ) {
+    const entries = new Map<string, CatalogueEntry>()
+    this.entries = runner.onApplied ? entries : null
+    runner.onApplied?.(events => {
+      if (events === null) return entries.clear()
+      for (const e of events) if (isPlanStream(e.streamId)) entries.delete(planIdOfStream(e.streamId))
+    })
+  }
 
   /** Throws NotFoundError('plan') unless the plan exists and the principal may see it. */
   async requireVisible(planId: string, principal: Principal): Promise<void> {
@@ -29,8 +44,23 @@ export class PlanAccess {
   }
 
   private visible(planId: string, principal: Principal): boolean {
-    const entry = this.readModels.get<CatalogueEntry>(PLANS_COLLECTION, planId)
+    const entry = this.entry(planId)
     return entry !== undefined && maySeePlan(principal, entry)
+  }
+
+  private entry(planId: string): CatalogueEntry | undefined {
+    const entries = this.entries
+    const kept = entries?.get(planId)
+    if (kept) {
+      entries!.delete(planId)
+      entries!.set(planId, kept)
+      return kept
+    }
+    const entry = this.readModels.get<CatalogueEntry>(PLANS_COLLECTION, planId)
+    if (entry === undefined || !entries) return entry
+    entries.set(planId, entry)
+    if (entries.size > KEPT_ENTRIES) entries.delete(entries.keys().next().value as string)
+    return entry
   }
 }
 

@@ -257,3 +257,69 @@ t.test('projection names must be unique', async t => {
   await t.rejects(rebuildProjections(store, readModels, [counting('x'), counting('x')]), /two projections/)
   await store.close()
 })
+
+/** Counts the reads of one collection's documents that reach the committed store (JSON.parse of stored text). */
+function countReads(readModels: ReadModelStore, collection: string): () => number {
+  const layer = readModels as unknown as { getDoc(c: string, k: string): unknown }
+  const getDoc = layer.getDoc.bind(layer)
+  let reads = 0
+  layer.getDoc = (c: string, k: string) => {
+    if (c === collection) reads++
+    return getDoc(c, k)
+  }
+  return () => reads
+}
+
+for (const [kind, open] of kinds) {
+  t.test(`${kind}: given a plan growing one event per batch, then the catalogue keeps its state parsed and does not read it back per batch`, async t => {
+    const { store, readModels } = open()
+    const stateReads = countReads(readModels, 'planStates')
+    const runner = startProjections(store, readModels, [planCatalogueProjection], { lingerMs: 0 })
+    t.teardown(async () => {
+      await runner.close()
+      await store.close()
+    })
+    const { s, a } = samplePlan('p-kept')
+    let head = await appendScript(store, s)
+    t.equal(await runner.waitFor(head), true)
+    const before = stateReads()
+    for (let i = 1; i <= 30; i++) {
+      s.at(`2017-08-${String(i).padStart(2, '0')}T09:00:00Z`).as(provider('Aspire')).run({ type: 'ReportProgress', actionId: a, effectiveDate: '2017-07-31', note: `report ${i}` })
+      head = await appendScript(store, s)
+      t.equal(await runner.waitFor(head), true)
+    }
+    t.equal(stateReads() - before, 0, 'thirty batches, no plan state read back')
+    const entry = getCatalogueEntry(readModels, 'p-kept')!
+    const stored = (await store.readStream('plan-p-kept')).map(fromStored)
+    t.equal(entry.version, stored.length)
+    t.same(entry.state, projectPlanState(stored, { asOf: stored[stored.length - 1].recordedAt, effectiveOn: '9999-12-31' }), 'what is stored equals the fold')
+  })
+
+  t.test(`${kind}: given a batch rolled back after the catalogue changed its kept state, then the retry starts from the stored state`, async t => {
+    const { store, readModels } = open()
+    const count = counting()
+    const runner = startProjections(store, readModels, [planCatalogueProjection, count], {
+      lingerMs: 0,
+      retryDelayMs: 10,
+      onError: () => (count.failOn = undefined),
+    })
+    t.teardown(async () => {
+      await runner.close()
+      await store.close()
+    })
+    const { s, a } = samplePlan('p-rollback')
+    let head = await appendScript(store, s)
+    t.equal(await runner.waitFor(head), true)
+    // The catalogue applies the next event first, then `count` fails the batch.
+    count.failOn = head + 1
+    s.at('2017-08-01T09:00:00Z').as(provider('Aspire')).run({ type: 'ReportProgress', actionId: a, effectiveDate: '2017-07-31', note: 'after the fault' })
+    head = await appendScript(store, s)
+    t.equal(await runner.waitFor(head), true)
+    t.equal(count.failures, 1)
+    const entry = getCatalogueEntry(readModels, 'p-rollback')!
+    const stored = (await store.readStream('plan-p-rollback')).map(fromStored)
+    t.equal(entry.version, stored.length, 'the entry has the event')
+    t.equal(entry.state.version, stored.length, 'and so has the state')
+    t.same(entry.state, projectPlanState(stored, { asOf: stored[stored.length - 1].recordedAt, effectiveOn: '9999-12-31' }))
+  })
+}

@@ -56,18 +56,48 @@ export interface PlanCatalogueOptions {
   indexChunk?: number
 }
 
+/** Plans whose current state the projection keeps parsed between batches (least recently used dropped first). */
+const KEPT_STATES = 256
+
+/**
+ * The plan states the projection last wrote, kept parsed so a batch need not read a plan's whole
+ * state back (JSON.parse of tens of KB) to apply one more event. One is used only when the stored
+ * catalogue entry still names its version and head hash: the hash chain makes (plan, version,
+ * head hash) name one history, so the kept state is the stored one, whichever store, process or
+ * earlier runner wrote it. Only the runner's batches use them (see Projection.apply's `live`):
+ * a rebuild's staged documents live across awaits and must not be shared. An entry is taken out
+ * while its state is changed and put back after, so a failure half-way through, or a batch
+ * rolled back after it, leaves nothing that could match.
+ */
+class KeptStates {
+  private readonly states = new Map<string, { state: PlanState; hash: string }>()
+
+  take(planId: string, stored: CatalogueEntry | undefined): PlanState | undefined {
+    const kept = this.states.get(planId)
+    if (!kept) return undefined
+    this.states.delete(planId)
+    return stored?.headHash !== undefined && stored.headHash === kept.hash && stored.version === kept.state.version ? kept.state : undefined
+  }
+
+  keep(planId: string, state: PlanState, hash: string): void {
+    this.states.set(planId, { state, hash })
+    if (this.states.size > KEPT_STATES) this.states.delete(this.states.keys().next().value as string)
+  }
+}
+
 export function createPlanCatalogueProjection(options: PlanCatalogueOptions = {}): Projection {
   const snapshotEvery = options.snapshotEvery ?? SNAPSHOT_EVERY
   const indexChunk = options.indexChunk ?? INDEX_CHUNK
+  const kept = new KeptStates()
   return {
     name: 'planCatalogue',
     collections: [PLANS_COLLECTION, PLAN_STATES_COLLECTION, PLAN_SNAPSHOTS_COLLECTION, PLAN_SNAPSHOT_INDEX_COLLECTION, PLAN_SNAPSHOT_INDEX_CHUNKS_COLLECTION, PLAN_SNAPSHOT_LATEST_COLLECTION],
-    apply(event, tx) {
+    apply(event, tx, live) {
       if (!isPlanStream(event.streamId)) return
       const planId = planIdOfStream(event.streamId)
-      const current = tx.get<PlanState>(PLAN_STATES_COLLECTION, planId) ?? null
-      if (current && current.version >= event.version) return
       const stored = tx.get<CatalogueEntry>(PLANS_COLLECTION, planId)
+      const current = (live ? kept.take(planId, stored) : undefined) ?? tx.get<PlanState>(PLAN_STATES_COLLECTION, planId) ?? null
+      if (current && current.version >= event.version) return
       // The state as it stood at a quarter's end (its last event before it): a snapshot, taken
       // before this event changes it. Entries from before latestEffectiveDate was kept take none.
       const known = stored?.latestEffectiveDate
@@ -98,6 +128,7 @@ export function createPlanCatalogueProjection(options: PlanCatalogueOptions = {}
         ...(latestEffectiveDate === undefined ? {} : { latestEffectiveDate }),
       }
       tx.put(PLANS_COLLECTION, planId, entry)
+      if (live) kept.keep(planId, next, event.hash)
       if (latestEffectiveDate !== undefined && next.version % snapshotEvery === 0) takeSnapshot(tx, planId, next, latestEffectiveDate, indexChunk)
     },
   }

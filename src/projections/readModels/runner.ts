@@ -6,6 +6,7 @@
 // checkpoint (read inside the transaction), so a restart, a second process on the same SQLite
 // file, or a redelivery never applies an event twice.
 import type { EventStore, StoredEvent, Subscription } from '../../store/eventStore.js'
+import { Overlay } from '../storage/overlay.js'
 import type { ReadModelStore } from '../storage/readModelStore.js'
 
 export interface Projection {
@@ -13,9 +14,20 @@ export interface Projection {
   name: string
   /** Collections it owns (cleared on rebuild). */
   collections: string[]
-  /** Applies one stored event (of any stream: ignore what you do not handle). Synchronous. */
-  apply(event: StoredEvent, tx: ReadModelStore): void
+  /**
+   * Applies one stored event (of any stream: ignore what you do not handle). Synchronous.
+   * `live` is set by the runner, whose transaction commits (or rolls back) before anything else
+   * runs: only then may a projection keep a document it wrote for its next batch. A rebuild's
+   * staged writes outlive many awaits, so it passes nothing.
+   */
+  apply(event: StoredEvent, tx: ReadModelStore, live?: LiveBatch): void
 }
+
+export interface LiveBatch {
+  live: true
+}
+
+const LIVE: LiveBatch = { live: true }
 
 export interface ProjectionRunner {
   /** Resolves true once every projection has applied `position`, false on timeout (default 5 s) or close. */
@@ -24,8 +36,17 @@ export interface ProjectionRunner {
   position(): number
   /** The last error met (the runner retries from its checkpoints after it), or null. */
   lastError?(): unknown
+  /**
+   * Calls `listener` after each committed batch with its events (those another process had
+   * already applied included), and with null when the read models may have changed otherwise
+   * (the runner (re)starts from its checkpoints, e.g. after a rebuild). Returns a function that
+   * stops the calls. What a reader keeps from the read models stays current through it.
+   */
+  onApplied?(listener: AppliedListener): () => void
   close(): Promise<void>
 }
+
+export type AppliedListener = (events: readonly StoredEvent[] | null) => void
 
 export interface RunnerOptions {
   /** Most events committed in one transaction (default 500). */
@@ -74,6 +95,8 @@ function assertUniqueNames(projections: Projection[]): void {
  * checkpoint after it; throws CheckpointRewoundError when a stored checkpoint is behind `expected`.
  */
 function applyBatch(readModels: ReadModelStore, projections: Projection[], events: StoredEvent[], expected?: Map<string, number>): Map<string, number> {
+  // A runner over an overlay (never in the application) commits into writes that outlive the batch.
+  const live = readModels instanceof Overlay ? undefined : LIVE
   return readModels.transaction(tx => {
     const checkpoints = new Map<string, number>()
     for (const p of projections) {
@@ -85,7 +108,7 @@ function applyBatch(readModels: ReadModelStore, projections: Projection[], event
     for (const event of events) {
       for (const p of projections) {
         if (event.position <= checkpoints.get(p.name)!) continue
-        p.apply(event, tx)
+        p.apply(event, tx, live)
         checkpoints.set(p.name, event.position)
       }
     }
@@ -110,6 +133,7 @@ class Runner implements ProjectionRunner {
   /** Bumped on every (re)subscription: events from an older one are dropped. */
   private generation = 0
   private readonly waiters = new Set<Waiter>()
+  private readonly listeners = new Set<AppliedListener>()
   private error: unknown = null
   private closed = false
 
@@ -131,6 +155,7 @@ class Runner implements ProjectionRunner {
     this.known = new Map(this.projections.map(p => [p.name, this.readModels.checkpoint(p.name)]))
     const from = this.projections.length ? Math.min(...this.known.values()) : 0
     this.applied = from
+    this.notify(null)
     this.settleWaiters()
     this.subscription = this.store.subscribe({
       after: from,
@@ -195,6 +220,7 @@ class Runner implements ProjectionRunner {
     this.applied = batch[batch.length - 1].position
     this.lastCommitAt = performance.now()
     this.retryDelay = this.options.retryDelayMs ?? 250
+    this.notify(batch)
     this.settleWaiters()
   }
 
@@ -228,6 +254,21 @@ class Runner implements ProjectionRunner {
       }, delay)
       this.retryTimer.unref()
     })
+  }
+
+  private notify(events: readonly StoredEvent[] | null): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(events)
+      } catch (error) {
+        console.error('gridledger projections: a listener failed', error)
+      }
+    }
+  }
+
+  onApplied(listener: AppliedListener): () => void {
+    this.listeners.add(listener)
+    return () => void this.listeners.delete(listener)
   }
 
   private settleWaiters(): void {
