@@ -4,6 +4,10 @@
 import type { BudgetLine } from '../domain/events.js'
 import { parseMoney } from '../domain/values/money.js'
 import { yearsIn } from './gridStructure.js'
+import { DEFAULT_RULES, perRules, wordsPattern, type ImportRules } from './profile.js'
+
+/** The profile's spend.likely words, anywhere in a heading ("Likely spend", "2009/10 outturn"). */
+const likelyWords = perRules(rules => new RegExp(wordsPattern(rules.profile.spend.likely), 'iu'))
 
 export type SpendColumn = 'plannedLastYear' | 'likelyLastYear' | 'plannedThisYear'
 
@@ -13,10 +17,9 @@ export type SpendColumn = 'plannedLastYear' | 'likelyLastYear' | 'plannedThisYea
  * this year; "Planned Spend 2002/03" in a 2003/04 plan → planned last year. Without a year the
  * position decides (the national template's order), which the caller reports as a guess.
  */
-export function classifySpend(label: string, planYear: string, position: number): { column: SpendColumn; guessed: boolean } {
-  const l = label.toLowerCase()
+export function classifySpend(label: string, planYear: string, position: number, rules: ImportRules = DEFAULT_RULES): { column: SpendColumn; guessed: boolean } {
   const years = yearsIn(label)
-  if (/likely|outturn|actual|forecast|projected|estimated/.test(l)) return { column: 'likelyLastYear', guessed: false }
+  if (likelyWords(rules).test(label)) return { column: 'likelyLastYear', guessed: false }
   if (years.length) {
     const start = Number(years[0].slice(0, 4))
     const planStart = Number(planYear.slice(0, 4))

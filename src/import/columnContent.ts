@@ -5,7 +5,7 @@
 import { parseFinancialYear, type FinancialYear } from '../domain/values/financialYear.js'
 import { deriveDue } from '../domain/values/due.js'
 import { parseMoney } from '../domain/values/money.js'
-import type { KnownColumn } from './profile.js'
+import { DEFAULT_RULES, type ImportRules, type KnownColumn, type Rating } from './profile.js'
 
 /** An action number as a cell holds it: "A1.1", "2.4", "3a", "1." (a bare "12" is only "integer"). */
 export const ACTION_NUMBER_CELL = /^([A-Za-z]?\d{1,3}(?:\.\d{1,3}){0,3}[a-z]?)\.?$/
@@ -29,13 +29,9 @@ export const CONTENT_ROWS = 40
 /** Columns judged by content: wider tables are not action tables. */
 export const CONTENT_COLUMNS = 16
 
-/** The RAG rating a cell holds, as assemble.ts reads it. */
-export function ragWord(text: string): 'red' | 'amber' | 'green' | null {
-  const w = text.trim().toLowerCase().replace(/[^a-z]/g, '')
-  if (w === 'r' || w === 'red') return 'red'
-  if (w === 'a' || w === 'amber') return 'amber'
-  if (w === 'g' || w === 'green') return 'green'
-  return null
+/** The RAG rating a cell holds (its letters, by the profile's rag words), as assemble.ts reads it. */
+export function ragWord(text: string, rules: ImportRules = DEFAULT_RULES): Rating | null {
+  return rules.ratingOf(text.trim().toLowerCase().replace(/[^\p{L}]/gu, ''))
 }
 
 export function planYearOf(label: string): FinancialYear | null {
@@ -47,10 +43,10 @@ export function planYearOf(label: string): FinancialYear | null {
 }
 
 /** What one cell holds; null when it is empty. */
-export function cellKind(text: string, year: FinancialYear | null): CellKind | null {
+export function cellKind(text: string, year: FinancialYear | null, rules: ImportRules = DEFAULT_RULES): CellKind | null {
   const t = text.trim()
   if (!t) return null
-  if (/^[A-Za-z]{1,5}\.?$/.test(t) && ragWord(t)) return 'rag'
+  if (/^\p{L}{1,20}\.?$/u.test(t) && ragWord(t, rules)) return 'rag'
   const n = ACTION_NUMBER_CELL.exec(t)
   // "Q2" is a quarter, not an action number: a lettered number that names a period is a date.
   if (n && !(/^[a-z]/i.test(t) && year && derivesPeriod(t, year))) return /[.a-z]/i.test(n[1]) ? 'number' : 'integer'
@@ -89,8 +85,8 @@ function majority(agree: number, of: number): boolean {
  * column when it also holds dotted or lettered numbers, or when they rise down the column
  * (1, 2, 3…); for an amount column when it also holds money.
  */
-export function columnEvidence(cells: string[], year: FinancialYear | null): ColumnEvidence {
-  const kinds = cells.map(c => cellKind(c, year))
+export function columnEvidence(cells: string[], year: FinancialYear | null, rules: ImportRules = DEFAULT_RULES): ColumnEvidence {
+  const kinds = cells.map(c => cellKind(c, year, rules))
   const count = (k: CellKind) => kinds.filter(x => x === k).length
   const filled = cells.filter(c => c.trim())
   const of = filled.length

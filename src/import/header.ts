@@ -95,12 +95,12 @@ export function readPlanHeader(lines: DocLine[], firstGridIndex: number, warning
   const candidates: Array<{ line: DocLine; year: string }> = []
   for (const l of region) {
     const years = yearsIn(l.text)
-    if (years.length && (looksLikePlanTitle(l.text) || l.text.length <= 80)) candidates.push({ line: l, year: years[0] })
+    if (years.length && (looksLikePlanTitle(l.text, rules) || l.text.length <= 80)) candidates.push({ line: l, year: years[0] })
   }
   if (candidates.length === 0) {
     // Some extractions put a cover page first: look further down for a plan title line.
     for (const l of lines.slice(0, 400)) {
-      if (l.kind === 'text' && looksLikePlanTitle(l.text) && !matchGridHeading(l.text, rules)) {
+      if (l.kind === 'text' && looksLikePlanTitle(l.text, rules) && !matchGridHeading(l.text, rules)) {
         candidates.push({ line: l, year: yearsIn(l.text)[0] })
         break
       }

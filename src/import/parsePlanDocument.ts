@@ -4,9 +4,9 @@
 // read (header.ts), then one pass of the reader (reader/planReader.ts) builds the grids, and
 // reader/assemble.ts turns them into the result.
 import { defaultPlanTitle } from '../domain/planTitle.js'
-import { matchGridHeading, type GridHeading } from './gridStructure.js'
+import { matchGridHeading, mayHoldGridHeading, type GridHeading } from './gridStructure.js'
 import { readPlanHeader } from './header.js'
-import { compileRules, DEFAULT_RULES } from './profile.js'
+import { compileRules, DEFAULT_RULES, type ImportRules } from './profile.js'
 import { EMPTY_DOCUMENT, refuseInput } from './limits.js'
 import { noGridHeading, noGridRead, noYear, together, type Refusal } from './refusals.js'
 import { findOutline, OUTLINE_HINT } from './outline.js'
@@ -23,18 +23,18 @@ export function parsePlanDocument(text: string, options: ParseOptions = {}): Par
   const refusal = refuseInput(text)
   if (refusal) return { ok: false, reason: refusal, warnings: [] }
 
-  // Fast refusal: no line can be a grid heading if the words never occur. (One linear scan;
-  // saves cleaning every line of a large text that is not a plan.)
-  // (A profile with its own grid words has headings this scan does not know.)
-  if (!options.profile?.headings?.grid?.length && !/(?:grid|section)\s+(?:\d|[a-z])/i.test(text) && !OUTLINE_HINT.test(text)) {
+  // Fast refusal: no line can be a grid heading if the profile's grid words never occur. (One
+  // linear scan; saves cleaning every line of a large text that is not a plan.)
+  const rules = options.profile ? compileRules(options.profile) : DEFAULT_RULES
+  if (!mayHoldGridHeading(text, rules) && !OUTLINE_HINT.test(text)) {
     // Lines as they are, uncleaned: enough to say what was missing and which word would help.
     const lines: DocLine[] = text.split(/\r?\n/).map((raw, i) => {
       const t = raw.trim()
       return { line: i + 1, kind: t ? 'text' : 'blank', text: t, cells: [], texts: [] }
     })
-    return refused([noGridHeading(lines, DEFAULT_RULES), ...(/\b(?:19|20)\d{2}\s?[/\-–]\s?\d{1,4}\b/.test(text) ? [] : [noYear(lines, -1)])], [])
+    return refused([noGridHeading(lines, rules), ...(/\b(?:19|20)\d{2}\s?[/\-–]\s?\d{1,4}\b/.test(text) ? [] : [noYear(lines, -1)])], [])
   }
-  return parseDocLines(toDocLines(text, options.onLine), options)
+  return parseDocLines(toDocLines(text, options.onLine), options, rules)
 }
 
 /**
@@ -44,7 +44,7 @@ export function parsePlanDocument(text: string, options: ParseOptions = {}): Par
  */
 export function parsePlanLines(lines: SourceLine[], options: ParseOptions = {}): ParseResult {
   const { docLines, sources } = fromSourceLines(lines)
-  const result = parseDocLines(docLines, options)
+  const result = parseDocLines(docLines, options, options.profile ? compileRules(options.profile) : DEFAULT_RULES)
   const tag = <T extends { line: number; source?: string }>(w: T): T => {
     const source = sources.get(w.line)
     return source === undefined ? w : { ...w, source }
@@ -53,9 +53,8 @@ export function parsePlanLines(lines: SourceLine[], options: ParseOptions = {}):
   return { ...result, warnings: result.warnings.map(tag), recognised: result.recognised.map(tag) }
 }
 
-function parseDocLines(lines: DocLine[], options: ParseOptions): ParseResult {
+function parseDocLines(lines: DocLine[], options: ParseOptions, rules: ImportRules): ParseResult {
   const warnings: ImportWarning[] = []
-  const rules = options.profile ? compileRules(options.profile) : DEFAULT_RULES
   // Grid headings first: the header is what comes before them, and a document that starts
   // part-way through a grid is recognised from the first heading's number.
   let firstGridIndex = -1
@@ -104,7 +103,7 @@ function parseDocLines(lines: DocLine[], options: ParseOptions): ParseResult {
   const onLine = options.onLine ?? (() => {})
   const reader = new PlanReader(header, year, firstHeading, headingNumbers, warnings, rules, outline)
   const drafts = reader.read(lines, onLine)
-  const grids = drafts.map(g => toGrid(g, warnings, onLine)).sort((a, b) => a.number - b.number)
+  const grids = drafts.map(g => toGrid(g, warnings, onLine, rules)).sort((a, b) => a.number - b.number)
   if (grids.length === 0) {
     return refused([noGridRead(rules)], warnings)
   }

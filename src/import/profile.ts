@@ -3,9 +3,9 @@
 // a user's profile (a small JSON file) adds its words to it. Compiled once into the matchers
 // the reader uses.
 import { DEFAULT_PROFILE } from './profiles/default.js'
-import { COLUMN_ROLES, type ImportProfile, type KnownColumn } from './profiles/schema.js'
+import { COLUMN_ROLES, type FullProfile, type ImportProfile, type KnownColumn } from './profiles/schema.js'
 
-export { COLUMN_ROLES, ImportProfileSchema, parseProfile, type ImportProfile, type KnownColumn } from './profiles/schema.js'
+export { COLUMN_ROLES, ImportProfileSchema, parseProfile, type FullProfile, type ImportProfile, type KnownColumn } from './profiles/schema.js'
 
 // ---- phrases --------------------------------------------------------------------------------
 
@@ -53,23 +53,47 @@ function findPhrase(words: string[], phrases: Phrase[]): Phrase | null {
   return null
 }
 
-function escapeRegExp(text: string): string {
+export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
-/** Words as a regex alternation, longest first, spaces matching any run of blanks. */
-function alternation(words: string[]): string {
-  return [...new Set(words.map(w => w.trim().toLowerCase()).filter(Boolean))]
-    .sort((a, b) => b.length - a.length)
-    .map(w => escapeRegExp(w).replace(/\s+/g, '\\s+'))
-    .join('|')
+/**
+ * Whole words as a regex alternation (no groups), longest first: a phrase's words with any
+ * spaces or punctuation between them ("self assessment" matches "Self-assessment"). An empty
+ * list matches nothing. Needs the "u" flag.
+ */
+export function wordsPattern(words: readonly string[]): string {
+  const alternatives = [...new Set(words.map(w => normaliseWords(w).map(escapeRegExp).join('[^\\p{L}\\p{N}]*')).filter(Boolean))].sort((a, b) => b.length - a.length)
+  return alternatives.length ? alternatives.join('|') : '(?!)'
+}
+
+/** A list's phrases ending in "$" (alone on their line) and the others. */
+export function byAnchor(words: readonly string[]): { alone: string[]; leading: string[] } {
+  const alone = words.filter(w => w.trim().endsWith('$')).map(w => w.trim().slice(0, -1))
+  return { alone, leading: words.filter(w => !w.trim().endsWith('$')) }
+}
+
+/** Something built once per profile from its words (regexes): cached beside the compiled rules. */
+export function perRules<T>(build: (rules: ImportRules) => T): (rules: ImportRules) => T {
+  const cache = new WeakMap<ImportRules, T>()
+  return rules => {
+    let built = cache.get(rules)
+    if (built === undefined) {
+      built = build(rules)
+      cache.set(rules, built)
+    }
+    return built
+  }
 }
 
 // ---- compiled rules ---------------------------------------------------------------------------
 
+export type Rating = 'red' | 'amber' | 'green'
+
 export interface ImportRules {
-  profile: ImportProfile
-  /** Alternation of grid heading nouns ("planning\\s+grid|section|…"). */
+  /** The built-in profile with the user's words added: every key present. */
+  profile: FullProfile
+  /** Alternation of grid heading nouns ("planning[^\\p{L}\\p{N}]*grid|section|…"). */
   gridNouns: string
   /** Alternation of objective heading words. */
   objectiveWords: string
@@ -77,6 +101,10 @@ export interface ImportRules {
   objectiveUnnumbered: Set<string>
   /** Alternation of the words of page-number lines ("page|pg"). */
   pageWords: string
+  /** The number a heading's number word stands for ("two" → 2), or undefined. */
+  numberWord(word: string): number | undefined
+  /** The rating a RAG word or letter names ("Amber", "g"), or null. */
+  ratingOf(word: string): Rating | null
   /** The column a header cell names, and the profile phrase that said so. */
   columnOf(cell: string): { role: KnownColumn; phrase: string } | null
   /** The partnership ending a line's words close with ("action team"), or null. */
@@ -89,15 +117,12 @@ export interface ImportRules {
 
 export type HeaderField = 'partnership' | 'published' | 'title'
 
-/** Words a label may hold besides its phrase's: "Name of the partnership" is "partnership" for a label. */
-const LABEL_FILLER = new Set(['of', 'the', 'a', 'an', 'on', 'for', 'this', 'our', 'name', 'date'])
-
 /**
  * Loose label matching: every word of the phrase is among the label's words (in any order, a
  * word matching its start), and the label's other words are few or filler. "Partnership name",
  * "Name of the partnership", "PARTNERSHIP" all match "partnership"; "Partnership board members" does not.
  */
-function labelMatches(labelWords: string[], phraseWords: string[]): boolean {
+function labelMatches(labelWords: string[], phraseWords: string[], filler: ReadonlySet<string>): boolean {
   if (phraseWords.length === 0) return false
   const rest = [...labelWords]
   for (const p of phraseWords) {
@@ -105,53 +130,54 @@ function labelMatches(labelWords: string[], phraseWords: string[]): boolean {
     if (i < 0) return false
     rest.splice(i, 1)
   }
-  return rest.filter(w => !LABEL_FILLER.has(w)).length === 0
+  return rest.filter(w => !filler.has(w)).length === 0
 }
 
-function merge(base: ImportProfile, extra: ImportProfile | undefined): ImportProfile {
+/** The built-in profile with a user's words added, key by key (the user's tried first). */
+function merge(base: FullProfile, extra: ImportProfile | undefined): FullProfile {
   if (!extra) return base
-  const cat = (a: string[] | undefined, b: string[] | undefined) => [...(b ?? []), ...(a ?? [])]
-  const columns: Record<string, string[]> = {}
-  for (const role of COLUMN_ROLES) columns[role] = cat(base.columns?.[role], extra.columns?.[role])
-  return {
-    name: extra.name ?? base.name,
-    headings: {
-      grid: cat(base.headings?.grid, extra.headings?.grid),
-      objective: cat(base.headings?.objective, extra.headings?.objective),
-      objectiveUnnumbered: cat(base.headings?.objectiveUnnumbered, extra.headings?.objectiveUnnumbered),
-      page: cat(base.headings?.page, extra.headings?.page),
-    },
-    columns,
-    partnership: { endings: cat(base.partnership?.endings, extra.partnership?.endings), labels: cat(base.partnership?.labels, extra.partnership?.labels) },
-    header: { published: cat(base.header?.published, extra.header?.published), title: cat(base.header?.title, extra.header?.title) },
-    tables: {
-      budget: cat(base.tables?.budget, extra.tables?.budget),
-      selfAssessment: cat(base.tables?.selfAssessment, extra.tables?.selfAssessment),
-      contacts: cat(base.tables?.contacts, extra.tables?.contacts),
-      skip: cat(base.tables?.skip, extra.tables?.skip),
-    },
+  const merged: Record<string, unknown> = { name: extra.name ?? base.name }
+  for (const [group, keys] of Object.entries(base)) {
+    if (group === 'name') continue
+    const theirs = (extra as Record<string, Record<string, unknown> | undefined>)[group] ?? {}
+    merged[group] = Object.fromEntries(
+      Object.entries(keys as Record<string, unknown>).map(([key, ours]) => {
+        const added = theirs[key]
+        if (added === undefined) return [key, ours]
+        return [key, Array.isArray(ours) ? [...(added as string[]), ...ours] : { ...(ours as object), ...(added as object) }]
+      }),
+    )
   }
+  return merged as FullProfile
 }
 
 /** The built-in profile with a user's profile's words added (theirs tried first). */
 export function compileRules(extra?: ImportProfile): ImportRules {
   const profile = merge(DEFAULT_PROFILE, extra)
-  const columns = COLUMN_ROLES.map(role => ({ role, phrases: (profile.columns?.[role] ?? []).map(phrase) }))
-  const endings = (profile.partnership?.endings ?? []).map(e => phrase(`${e}$`))
+  const columns = COLUMN_ROLES.map(role => ({ role, phrases: profile.columns[role].map(phrase) }))
+  const endings = profile.partnership.endings.map(e => phrase(`${e}$`))
   const headerLabels = ([
-    ['partnership', profile.partnership?.labels],
-    ['title', profile.header?.title],
-    ['published', profile.header?.published],
-  ] as const).flatMap(([field, words]) => (words ?? []).map(w => ({ field, phrase: w, words: normaliseWords(w) })))
-  const tables = (['skip', 'contacts', 'selfAssessment', 'budget'] as const).map(kind => ({ kind, phrases: (profile.tables?.[kind] ?? []).map(phrase) }))
-  return {
+    ['partnership', profile.partnership.labels],
+    ['title', profile.header.title],
+    ['published', profile.header.published],
+  ] as const).flatMap(([field, words]) => words.map(w => ({ field, phrase: w, words: normaliseWords(w) })))
+  const filler = new Set(profile.header.labelFiller.flatMap(normaliseWords))
+  const tables = (['skip', 'contacts', 'selfAssessment', 'budget'] as const).map(kind => ({ kind, phrases: profile.tables[kind].map(phrase) }))
+  const numberWords = new Map(Object.entries(profile.headings.numberWords).map(([w, n]) => [normaliseWords(w).join(' '), n]))
+  const ratings = new Map<string, Rating>()
+  // The user's words come first: a word in two lists keeps the rating the user gave it.
+  for (const rating of ['red', 'amber', 'green'] as const) for (const w of profile.rag[rating]) ratings.set(normaliseWords(w).join(''), rating)
+  for (const rating of ['red', 'amber', 'green'] as const) for (const w of extra?.rag?.[rating] ?? []) ratings.set(normaliseWords(w).join(''), rating)
+  const rules: ImportRules = {
     profile,
-    gridNouns: alternation(profile.headings?.grid ?? []),
-    objectiveWords: alternation(profile.headings?.objective ?? []),
-    objectiveUnnumbered: new Set((profile.headings?.objectiveUnnumbered ?? []).map(w => w.trim().toLowerCase())),
-    pageWords: alternation(profile.headings?.page ?? []),
+    gridNouns: wordsPattern(profile.headings.grid),
+    objectiveWords: wordsPattern(profile.headings.objective),
+    objectiveUnnumbered: new Set(profile.headings.objectiveUnnumbered.map(w => normaliseWords(w).join(' '))),
+    pageWords: wordsPattern(profile.headings.page),
+    numberWord: word => numberWords.get(normaliseWords(word).join(' ')),
+    ratingOf: word => ratings.get(word) ?? null,
     columnOf(cell) {
-      const c = cell.replace(/^box\s*\d{1,2}\s*[:.]?\s*/i, '')
+      const c = cell.replace(boxPrefix(rules), '')
       if (!c || c.length > 120) return null
       const words = normaliseWords(c)
       for (const { role, phrases } of columns) {
@@ -168,7 +194,7 @@ export function compileRules(extra?: ImportProfile): ImportRules {
       if (words.length === 0 || words.length > 6) return null
       // Exact phrases first ("date published" before "published"), then loose matches.
       const key = words.join(' ')
-      const found = headerLabels.find(l => l.words.join(' ') === key) ?? headerLabels.find(l => labelMatches(words, l.words))
+      const found = headerLabels.find(l => l.words.join(' ') === key) ?? headerLabels.find(l => labelMatches(words, l.words, filler))
       return found ? { field: found.field, phrase: found.phrase } : null
     },
     tableKindOf(cells) {
@@ -181,6 +207,10 @@ export function compileRules(extra?: ImportProfile): ImportRules {
       return null
     },
   }
+  return rules
 }
+
+/** "Box 3: " before a heading or a column header: a template's box number (headings.box words), dropped. */
+export const boxPrefix = perRules(rules => new RegExp(`^(?:${wordsPattern(rules.profile.headings.box)})\\s*\\d{1,2}\\s*[:.]?\\s*`, 'iu'))
 
 export const DEFAULT_RULES: ImportRules = compileRules()

@@ -4,6 +4,8 @@
 // statements run together in one line ("… sector Amber Service level agreements …").
 import type { Rag } from '../domain/values/types.js'
 import type { ImportWarning } from './types.js'
+import { ragWord } from './columnContent.js'
+import { DEFAULT_RULES, escapeRegExp, perRules, wordsPattern, type ImportRules } from './profile.js'
 
 export interface SaLine {
   line: number
@@ -17,18 +19,29 @@ export interface SaResult {
   narrative: Array<{ text: string; line: number }>
 }
 
-const RAG_WORD = /\b(Red|Amber|Green|RED|AMBER|GREEN)\b/g
-const STANDALONE = /^[-–—•*:\s]*(red|amber|green)[\s.*]*$/i
-/** Words after which the rating is part of the sentence: "was Amber", "assessed as Green". */
-const PREDICATE = /\b(?:was|is|are|were|be|been|being|remains?|rated|as|assessed)\s*$/i
-
-function toRag(word: string): Rag {
-  return word.toLowerCase() as Rag
+interface RatingRegexes {
+  /** A rating word in running text: capitalised or in capitals ("Amber", "AMBER"), two letters or more. */
+  word: RegExp
+  /** A rating alone on its line ("- Amber"). */
+  standalone: RegExp
+  /** Words after which the rating is part of the sentence: "was Amber", "assessed as Green". */
+  predicate: RegExp
 }
 
-function statementOf(before: string, word: string): string {
+const ratingRegexes = perRules<RatingRegexes>(rules => {
+  const rag = rules.profile.rag
+  const words = [...rag.red, ...rag.amber, ...rag.green].map(w => w.trim()).filter(w => w.length >= 2)
+  const capitalised = words.flatMap(w => [w.charAt(0).toUpperCase() + w.slice(1).toLowerCase(), w.toUpperCase()])
+  return {
+    word: new RegExp(`(?<![\\p{L}\\p{N}_])(${[...new Set(capitalised)].map(escapeRegExp).sort((a, b) => b.length - a.length).join('|') || '(?!)'})(?![\\p{L}\\p{N}_])`, 'gu'),
+    standalone: new RegExp(`^[-–—•*:\\s]*(${wordsPattern(words)})[\\s.*]*$`, 'iu'),
+    predicate: new RegExp(`\\b(?:${wordsPattern(rag.ratedAfter)})\\s*$`, 'iu'),
+  }
+})
+
+function statementOf(before: string, word: string, r: RatingRegexes): string {
   const trimmed = before.trim().replace(/[\s\-–—:,(]+$/, '')
-  if (PREDICATE.test(trimmed)) return `${trimmed} ${word}`
+  if (r.predicate.test(trimmed)) return `${trimmed} ${word}`
   return trimmed
 }
 
@@ -43,7 +56,10 @@ function endOfContent(text: string): number {
 }
 
 /** Splits one line into rated statements and unrated text. Linear: each test looks at a bounded tail. */
-function splitLine(text: string, line: number, warnings: ImportWarning[]): Array<{ text: string; rag: Rag | null }> {
+function splitLine(text: string, line: number, warnings: ImportWarning[], rules: ImportRules): Array<{ text: string; rag: Rag | null }> {
+  const r = ratingRegexes(rules)
+  const RAG_WORD = r.word
+  const toRag = (word: string): Rag => ragWord(word, rules)!
   const parts: Array<{ text: string; rag: Rag | null }> = []
   const contentEnd = endOfContent(text)
   const newSentence = /\s+[A-Z][a-z]/y
@@ -53,7 +69,7 @@ function splitLine(text: string, line: number, warnings: ImportWarning[]): Array
   while ((m = RAG_WORD.exec(text)) !== null) {
     const end = m.index + m[0].length
     if (end >= contentEnd) {
-      parts.push({ text: statementOf(text.slice(from, m.index), m[1]), rag: toRag(m[1]) })
+      parts.push({ text: statementOf(text.slice(from, m.index), m[1], r), rag: toRag(m[1]) })
       from = text.length
       break
     }
@@ -63,9 +79,9 @@ function splitLine(text: string, line: number, warnings: ImportWarning[]): Array
     if (!newSentence.test(text)) continue
     const tail = text.slice(Math.max(from, m.index - TAIL), m.index)
     const long = m.index - from >= 40 + TAIL || text.slice(from, m.index).trim().length >= 40
-    if (long && !PREDICATE.test(tail.trim()) && /(?:^|\s)[a-z][\w'-]*[.)]?\s*$|[.)]\s*$/.test(tail)) {
+    if (long && !r.predicate.test(tail.trim()) && /(?:^|\s)[a-z][\w'-]*[.)]?\s*$|[.)]\s*$/.test(tail)) {
       const before = text.slice(from, m.index)
-      parts.push({ text: statementOf(before, m[1]), rag: toRag(m[1]) })
+      parts.push({ text: statementOf(before, m[1], r), rag: toRag(m[1]) })
       warnings.push({ line, message: `two self-assessment statements run together; split after "${m[1]}"` })
       from = end
     }
@@ -75,7 +91,7 @@ function splitLine(text: string, line: number, warnings: ImportWarning[]): Array
   return parts.filter(p => p.text.length > 0)
 }
 
-export function readSelfAssessment(lines: SaLine[], warnings: ImportWarning[]): SaResult {
+export function readSelfAssessment(lines: SaLine[], warnings: ImportWarning[], rules: ImportRules = DEFAULT_RULES): SaResult {
   const statements: SaResult['statements'] = []
   // Unrated text, grouped by paragraph so that a rating on a line of its own can claim the
   // paragraph just before it.
@@ -84,11 +100,11 @@ export function readSelfAssessment(lines: SaLine[], warnings: ImportWarning[]): 
   // The paragraph the previous line ended in (null when it ended with a rated statement).
   let open: Paragraph | null = null
   for (const l of lines) {
-    const standalone = STANDALONE.exec(l.text)
+    const standalone = ratingRegexes(rules).standalone.exec(l.text)
     if (standalone) {
       if (open && open.length) {
         paragraphs.splice(paragraphs.lastIndexOf(open), 1)
-        statements.push({ statement: open.map(x => x.text).join(' '), rag: toRag(standalone[1]), line: open[0].line })
+        statements.push({ statement: open.map(x => x.text).join(' '), rag: ragWord(standalone[1], rules)!, line: open[0].line })
       } else {
         warnings.push({ line: l.line, message: `self-assessment rating "${l.text}" has no statement before it; not recorded` })
       }
@@ -96,7 +112,7 @@ export function readSelfAssessment(lines: SaLine[], warnings: ImportWarning[]): 
       continue
     }
     let current: Paragraph | null = l.paragraphStart ? null : open
-    for (const part of splitLine(l.text, l.line, warnings)) {
+    for (const part of splitLine(l.text, l.line, warnings, rules)) {
       if (part.rag) {
         statements.push({ statement: part.text, rag: part.rag, line: l.line })
         current = null

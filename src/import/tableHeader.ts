@@ -98,7 +98,7 @@ export function recogniseTable(texts: string[], rules: ImportRules = DEFAULT_RUL
   if (count('spend') >= 2) return budgetTable(columns, columns.flatMap((c, i) => (c.role === 'spend' ? [i] : [])), 'budget table header')
   if (has('progress_action') || (has('progress') && has('further'))) return { kind: 'progress', roles: roles(), rule: `progress table header: ${describe(columns)}` }
 
-  const evidence = content ? columnsOf(content.rows, texts.length).map(cells => columnEvidence(cells, content.year)) : []
+  const evidence = content ? columnsOf(content.rows, texts.length).map(cells => columnEvidence(cells, content.year, rules)) : []
   evidence.forEach((e, i) => (columns[i].evidence = e))
   // Content names what the header leaves unnamed, never against a header that named the column,
   // and never a second column of a role the header already gave.
@@ -136,7 +136,7 @@ export function recogniseTable(texts: string[], rules: ImportRules = DEFAULT_RUL
 
   // What else a table may be is judged only where no table is open (content given), and only
   // from a row of short cells: a row of an action table that mentions "planned" is no header.
-  if (!content || !headerLike(texts, content.year)) return null
+  if (!content || !headerLike(texts, content.year, rules)) return null
   const kind = rules.tableKindOf(texts)
   const amounts = columns.flatMap((c, i) => (c.evidence?.role === 'amount' ? [i] : []))
   if (kind?.kind === 'budget') {
@@ -184,17 +184,17 @@ function ignored(columns: Column[], reason: string): TableHeader {
  * table words is asked, so rows of the open table cost nothing more.
  */
 export function mayHeadOtherTable(texts: string[], rules: ImportRules, year: FinancialYear | null): boolean {
-  return rules.tableKindOf(texts) !== null && headerLike(texts, year)
+  return rules.tableKindOf(texts) !== null && headerLike(texts, year, rules)
 }
 
 /**
  * A row of short words holding no value (no number, amount, date or rating, no numbered text):
  * a header, not data. A financial year may head a budget column ("Planned 2009/10").
  */
-function headerLike(texts: string[], year: FinancialYear | null): boolean {
+function headerLike(texts: string[], year: FinancialYear | null, rules: ImportRules): boolean {
   return texts.every(t => {
     if (t.trim().length > MAX_HEADER_CELL || splitActionNumber(t.trim()).number) return false
-    const kind = cellKind(t, year) ?? 'text'
+    const kind = cellKind(t, year, rules) ?? 'text'
     return kind === 'text' || (kind === 'when' && yearsIn(t).length > 0)
   })
 }
@@ -207,15 +207,15 @@ function headerLike(texts: string[], year: FinancialYear | null): boolean {
 export function recogniseTableAt(texts: string[], rules: ImportRules, below: string[][], year: FinancialYear | null): TableHeader | null {
   const asHeader = recogniseTable(texts, rules, { rows: below, year })
   if (asHeader && !asHeader.byContent) return asHeader
-  if (!fitsContent(texts, below, year)) return asHeader
+  if (!fitsContent(texts, below, year, rules)) return asHeader
   const headerless = recogniseTable(texts.map(() => ''), rules, { rows: [texts, ...below], year })
   if (!headerless || headerless.kind === 'ignored') return asHeader
   return { ...headerless, headerless: true, rule: headerless.rule.replace(/^(\w+ table)( header)?/, '$1 with no header row') }
 }
 
 /** True when the row's cells hold what the columns (judged with the rows below) hold. */
-function fitsContent(texts: string[], below: string[][], year: FinancialYear | null): boolean {
-  const all = columnsOf([texts, ...below], texts.length).map(cells => columnEvidence(cells, year))
+function fitsContent(texts: string[], below: string[][], year: FinancialYear | null, rules: ImportRules): boolean {
+  const all = columnsOf([texts, ...below], texts.length).map(cells => columnEvidence(cells, year, rules))
   const judged = all.filter(e => e.role && e.kinds[0])
   const fits = judged.filter(e => fitsRole(e.kinds[0]!, e.role!)).length
   return judged.length > 0 && fits * 2 >= judged.length

@@ -7,9 +7,18 @@ import { ACTION_NUMBER_CELL, ragWord } from '../columnContent.js'
 import { rowTexts, type ColumnRole, type DocLine, type TableHeader } from '../tables.js'
 import { short, startsLower, startsWithPunctuation, type ActionDraft, type ObjectiveDraft, type TableState, type Target } from './drafts.js'
 import type { PlanBuilder } from './planBuilder.js'
+import { perRules, wordsPattern } from '../profile.js'
 
-const UPDATE_ROW = /^(?:update|progress(?:\s+update)?|comments?)\s*[:\-–]\s*(.*)$/i
-const CROSS_REFERENCE = /^see\b.{0,120}\b(?:grid|section|objective|actions?|above|below|plan)\b/i
+/** Rows of an action table that are not actions, by the profile's rows words. */
+const rowRegexes = perRules(rules => {
+  const rows = rules.profile.rows
+  return {
+    /** "Update: …": the progress note of the action above. */
+    update: new RegExp(`^(?:${wordsPattern(rows.update)})\\s*[:\\-–]\\s*(.*)$`, 'iu'),
+    /** "See grid 2, objective 3". */
+    crossReference: new RegExp(`^(?:${wordsPattern(rows.crossReference)})\\b.{0,120}\\b(?:${wordsPattern(rows.crossReferenceTo)})\\b`, 'iu'),
+  }
+})
 
 /** A row that came whole from its source (an HTML <tr>): its cells cannot have wrapped onto the next row. */
 function isWholeRow(l: DocLine): boolean {
@@ -34,7 +43,7 @@ export function startTable(b: PlanBuilder, header: TableHeader, l: DocLine, infe
     if (!b.grid) table.summary = true
     roles.forEach((role, index) => {
       if (role !== 'spend') return
-      const { column, guessed } = classifySpend(texts[index], b.planYear, table.spend.length)
+      const { column, guessed } = classifySpend(texts[index], b.planYear, table.spend.length, b.rules)
       if (guessed) b.warn(l.line, `budget column "${texts[index] || `column ${index + 1}`}" names no year; taken as ${column}`)
       table.spend.push({ index, column })
     })
@@ -102,7 +111,7 @@ export function budgetRow(b: PlanBuilder, l: DocLine, texts: string[]): void {
 export function selfAssessmentRow(b: PlanBuilder, l: DocLine, texts: string[]): void {
   const table = b.table!
   const statement = texts[table.statementIndex] ?? ''
-  const rag = ragWord(texts[table.roles.indexOf('rag')] ?? '')
+  const rag = ragWord(texts[table.roles.indexOf('rag')] ?? '', b.rules)
   if (!b.grid || !statement || !rag) {
     b.warn(l.line, `self-assessment row ${b.grid ? 'without a statement and a RAG rating' : 'before any grid'} not recorded: "${short(l.text)}"`)
     return
@@ -146,7 +155,7 @@ export function actionRow(b: PlanBuilder, l: DocLine): void {
   const lead = numbered ? { number: numbered[1], text: a } : splitActionNumber(a)
   const last = table.last
 
-  const update = lead.number ? null : UPDATE_ROW.exec(a)
+  const update = lead.number ? null : rowRegexes(b.rules).update.exec(a)
   if (update && last) {
     const action = last.action
     const note = update[1].trim()
@@ -175,7 +184,7 @@ export function actionRow(b: PlanBuilder, l: DocLine): void {
     newAction(b, l, null, a, when, who, cost, rag)
     return
   }
-  if (CROSS_REFERENCE.test(a) && !when && !who && a.length <= 160) {
+  if (rowRegexes(b.rules).crossReference.test(a) && !when && !who && a.length <= 160) {
     b.warn(l.line, `cross-reference row "${short(a)}"${cost ? ` (cost "${cost}")` : ''} is not an action; not recorded`)
     return
   }

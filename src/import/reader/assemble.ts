@@ -5,6 +5,7 @@ import { MAX_BUDGET_LINES, MAX_ITEM_NUMBER, MAX_OWNERS_PER_ACTION, MAX_SHORT_TEX
 import { splitOwners } from '../../domain/values/owners.js'
 import type { Money, Rag } from '../../domain/values/types.js'
 import { ragWord } from '../columnContent.js'
+import type { ImportRules } from '../profile.js'
 import { readSelfAssessment } from '../selfAssessment.js'
 import type { ImportWarning, ParsedAction, ParsedGrid, ParsedObjective } from '../types.js'
 import { short, type ActionDraft, type GridDraft } from './drafts.js'
@@ -21,7 +22,7 @@ export function limit(text: string, max: number, what: string, line: number, war
   return `${text.slice(0, max - 1)}…`
 }
 
-function toAction(d: ActionDraft, warnings: ImportWarning[]): ParsedAction | null {
+function toAction(d: ActionDraft, warnings: ImportWarning[], rules: ImportRules): ParsedAction | null {
   const text = limit(d.text.trim(), MAX_TEXT, 'action text', d.line, warnings)
   if (!text) {
     warnings.push({ line: d.line, message: 'row with by when/by whom/cost but no action text not recorded' })
@@ -34,7 +35,7 @@ function toAction(d: ActionDraft, warnings: ImportWarning[]): ParsedAction | nul
   }
   let rag: Rag | null = null
   if (d.rag) {
-    rag = ragWord(d.rag)
+    rag = ragWord(d.rag, rules)
     if (!rag) warnings.push({ line: d.line, message: `RAG "${d.rag}" is not Red, Amber or Green; not recorded` })
   }
   const byWhom = d.who.trim()
@@ -65,8 +66,8 @@ function toAction(d: ActionDraft, warnings: ImportWarning[]): ParsedAction | nul
   return action
 }
 
-export function toGrid(g: GridDraft, warnings: ImportWarning[], onLine: (line: number) => void): ParsedGrid {
-  const sa = readSelfAssessment(g.sa, warnings)
+export function toGrid(g: GridDraft, warnings: ImportWarning[], onLine: (line: number) => void, rules: ImportRules): ParsedGrid {
+  const sa = readSelfAssessment(g.sa, warnings, rules)
   if (sa.narrative.length) {
     const first = sa.narrative[0].line
     const existing = g.narratives.get('self_assessment')
@@ -100,7 +101,7 @@ export function toGrid(g: GridDraft, warnings: ImportWarning[], onLine: (line: n
       text: limit(text, MAX_TEXT, 'objective text', o.line, warnings),
       outcomes: o.outcomes.map(x => limit(x.trim(), MAX_TEXT, 'expected outcome', o.line, warnings)).filter(Boolean),
       line: o.line,
-      actions: o.actions.map(a => (onLine(a.line), toAction(a, warnings))).filter((a): a is ParsedAction => a !== null),
+      actions: o.actions.map(a => (onLine(a.line), toAction(a, warnings, rules))).filter((a): a is ParsedAction => a !== null),
     }
   })
   return {

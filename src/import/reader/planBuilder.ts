@@ -34,7 +34,7 @@ export class PlanBuilder {
     private readonly firstHeading: GridHeading | null,
     private readonly headingNumbers: Set<number>,
     private readonly warnings: ImportWarning[],
-    private readonly rules: ImportRules,
+    readonly rules: ImportRules,
   ) {}
 
   /** A cell that is only a grid word ("Section"): heads the label column of a budget summary. */
@@ -253,7 +253,7 @@ export class PlanBuilder {
     const grid = this.currentGrid
     const pending = this.pendingSpend!
     this.pendingSpend = null
-    const { column, guessed } = classifySpend(pending.label, this.planYear, Object.keys(grid.box).length)
+    const { column, guessed } = classifySpend(pending.label, this.planYear, Object.keys(grid.box).length, this.rules)
     if (guessed) this.warn(pending.line, `budget heading "${pending.label}" names no year; taken as ${column}`)
     if (grid.box[column] !== undefined) this.warn(line, `a second amount for ${column} in grid ${grid.number} ("${value}") replaces "${grid.box[column]}"`)
     grid.box[column] = value

@@ -1,7 +1,7 @@
 // One pass over the document's classified lines. Each line is a heading (grid, objective, a
 // grid's part), a table row, or running text that the current part of the grid decides the
 // meaning of. The state and the plan being built are in PlanBuilder.
-import { isPageNumberLine, looksLikePartnership, looksLikePlanTitle, matchGridHeading, matchObjectiveMarker, matchSectionHeading, type GridHeading, type SectionHeading } from '../gridStructure.js'
+import { isPageNumberLine, looksLikePartnership, namesGridWithColon, looksLikePlanTitle, matchGridHeading, matchObjectiveMarker, matchSectionHeading, type GridHeading, type SectionHeading } from '../gridStructure.js'
 import type { PlanHeader } from '../header.js'
 import { joinWrapped } from '../normaliseText.js'
 import type { Outline, OutlineItem } from '../outline.js'
@@ -101,11 +101,11 @@ export class PlanReader {
   private isPageHeader(text: string): boolean {
     if (text === this.header.title || text === this.header.partnership) return true
     if (looksLikePartnership(text, this.rules)) return true
-    return text.length <= 80 && looksLikePlanTitle(text) && !/[.;]$/.test(text) && !/\b(?:grid|section)\s+\w+\s*:/i.test(text)
+    return text.length <= 80 && looksLikePlanTitle(text, this.rules) && !/[.;]$/.test(text) && !namesGridWithColon(text, this.rules)
   }
 
   private isStructural(text: string): boolean {
-    return !!(matchGridHeading(text, this.rules) || matchObjectiveMarker(text, this.rules) || matchSectionHeading(text) || this.isPageHeader(text))
+    return !!(matchGridHeading(text, this.rules) || matchObjectiveMarker(text, this.rules) || matchSectionHeading(text, this.rules) || this.isPageHeader(text))
   }
 
   /** A page header repeated through the document: counted, reported once, never recorded. */
@@ -125,7 +125,7 @@ export class PlanReader {
       else this.pageNumbers = { text: t, line, count: 1 }
       return
     }
-    if (b.table && this.isPageHeader(t) && !matchGridHeading(t, this.rules) && !matchObjectiveMarker(t, this.rules) && !matchSectionHeading(t)) {
+    if (b.table && this.isPageHeader(t) && !matchGridHeading(t, this.rules) && !matchObjectiveMarker(t, this.rules) && !matchSectionHeading(t, this.rules)) {
       this.countPageHeader(t, line)
       return
     }
@@ -147,7 +147,7 @@ export class PlanReader {
       return
     }
     const marker = matchObjectiveMarker(t, this.rules)
-    const part = marker ? null : matchSectionHeading(t)
+    const part = marker ? null : matchSectionHeading(t, this.rules)
     if (!marker && !part && this.isPageHeader(t)) {
       this.countPageHeader(t, line)
       if (b.grid || this.header.used.has(line)) return
@@ -375,7 +375,7 @@ export class PlanReader {
   }
 
   private beforeFirstGrid(t: string, line: number): void {
-    const heading = matchSectionHeading(t)
+    const heading = matchSectionHeading(t, this.rules)
     const gridContent = matchObjectiveMarker(t, this.rules) || (heading && (heading.kind === 'actions' || heading.kind === 'outcomes' || heading.kind === 'objectives_list'))
     if (gridContent && this.b.inferFirstGrid(line)) {
       this.text(t, line)
@@ -470,7 +470,7 @@ export class PlanReader {
     const table = b.table!
     if (table.kind === 'ignored') return
     if (table.kind === 'actions' && l.format === 'pipe') {
-      const joined = joinSurplusCells(l, table.roles, b.planYear)
+      const joined = joinSurplusCells(l, table.roles, b.planYear, this.rules)
       if (joined) {
         b.warn(l.line, joined.note)
         l = joined.line

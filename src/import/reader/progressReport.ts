@@ -5,6 +5,7 @@ import { joinWrapped } from '../normaliseText.js'
 import type { ColumnRole, DocLine } from '../tables.js'
 import { short, startsLower, type ActionDraft, type ProgressDraft } from './drafts.js'
 import type { PlanBuilder } from './planBuilder.js'
+import { perRules, wordsPattern } from '../profile.js'
 
 /**
  * Grids with more actions than this are matched by action number only: matching a progress
@@ -82,13 +83,16 @@ export function progressRow(b: PlanBuilder, l: DocLine, texts: string[]): void {
   b.lastProgress = attachProgress(b, action, note, further, l.line)
 }
 
+/** "1.2 Done in May", "Action 1.2: done" (the words before the number: the profile's rows.actionNumber). */
+const commentRegex = perRules(rules => new RegExp(`^(?:(?:${wordsPattern(rules.profile.rows.actionNumber)})\\s*)?(\\d{1,3}(?:\\.\\d{1,3}){0,3})[.:)]?\\s+(.+)$`, 'iu'))
+
 /** A line of running text under a progress heading: "1.2 Done in May" or a wrapped line of the last note. */
 export function progressComment(b: PlanBuilder, t: string, line: number): void {
   if (b.lastProgress && !b.blankBefore && startsLower(t)) {
     b.lastProgress.note = joinWrapped(b.lastProgress.note, t)
     return
   }
-  const m = /^(?:action\s*)?(\d{1,3}(?:\.\d{1,3}){0,3})[.:)]?\s+(.+)$/i.exec(t)
+  const m = commentRegex(b.rules).exec(t)
   const action = m ? findAction(b, m[1], line) : null
   if (m && action) {
     b.lastProgress = attachProgress(b, action, m[2].trim(), '', line)

@@ -5,6 +5,7 @@
 import type { FinancialYear } from '../../domain/values/financialYear.js'
 import { cellKind, CONTENT_COLUMNS, planYearOf, type CellKind } from '../columnContent.js'
 import type { RawCell } from '../normaliseText.js'
+import type { ImportRules } from '../profile.js'
 import type { ColumnRole, DocLine } from '../tables.js'
 
 /** What a cell of each typed column holds (columnContent.ts's reading of values). */
@@ -19,9 +20,9 @@ function isTyped(role: ColumnRole): boolean {
   return role !== null && KINDS[role] !== undefined
 }
 
-function fits(role: ColumnRole, text: string, year: FinancialYear | null): boolean {
+function fits(role: ColumnRole, text: string, year: FinancialYear | null, rules: ImportRules): boolean {
   const kinds = role === null ? undefined : KINDS[role]
-  const kind = kinds ? cellKind(text, year) : null
+  const kind = kinds ? cellKind(text, year, rules) : null
   return kind !== null && kinds!.includes(kind)
 }
 
@@ -32,7 +33,7 @@ export interface SurplusReading {
 }
 
 /** Joins a row's surplus cells so that it has one cell per column; null when it has none too many. */
-export function joinSurplusCells(l: DocLine, roles: ColumnRole[], planYear: string): SurplusReading | null {
+export function joinSurplusCells(l: DocLine, roles: ColumnRole[], planYear: string, rules: ImportRules): SurplusReading | null {
   let width = l.texts.length
   while (width > 0 && !l.texts[width - 1]) width--
   const surplus = width - roles.length
@@ -40,7 +41,7 @@ export function joinSurplusCells(l: DocLine, roles: ColumnRole[], planYear: stri
   const year = planYearOf(planYear)
   // Typed columns' verdicts per cell position, computed once: a candidate join shifts cells, so
   // column i holds cell i before the join and cell i + surplus after it.
-  const verdict = (role: ColumnRole, cell: number) => fits(role, l.texts[cell] ?? '', year)
+  const verdict = (role: ColumnRole, cell: number) => fits(role, l.texts[cell] ?? '', year, rules)
   const candidates: Array<{ at: number; score: number }> = []
   for (let at = 0; at < roles.length; at++) {
     let score = 0
