@@ -40,7 +40,7 @@ const PROFILE = { name: 'riverside', headings: { grid: ['theme'], objective: ['c
 t.test('without the profile the document is refused; with it, read to the hand counts', async t => {
   const refused = parsePlanDocument(THEMES)
   t.notOk(refused.ok, 'refused with the built-in words')
-  t.match(!refused.ok && refused.reason, /no recognisable planning grid.*name it in an import profile: \{"headings": \{"grid": \["theme"\]\}\}/, 'the refusal suggests the profile setting')
+  t.match(!refused.ok && refused.reason, /no recognisable planning grid.*an import profile setting that would help: \{"headings": \{"grid": \["theme"\]\}\}/, 'the refusal suggests the profile setting')
   const read = parsePlanDocument(THEMES, { profile: PROFILE })
   if (!read.ok) throw new Error(read.reason)
   t.equal(read.plan.partnership, 'Riverside Safer Communities Partnership')

@@ -196,7 +196,7 @@ t.test('a budget with no header words: amounts by content', async t => {
 t.test('a refused document names what is missing and the profile setting that would name it', async t => {
   const noYear = parsePlanDocument('Anyshire DAAT\nPlan period: twenty ten\n\nSection 1: Access\nObjective 1: Faster\nAction\tBy when\tBy whom\nOpen a clinic\tJune 2010\tCDT\n')
   t.notOk(noYear.ok)
-  t.match(!noYear.ok && noYear.reason, /no plan year.*name the label in an import profile: \{"header": \{"title": \["plan period"\]\}\}/)
+  t.match(!noYear.ok && noYear.reason, /no plan year.*name the label in an import profile: \{"header": \{"title": \["plan year"\]\}\}/)
 })
 
 t.test('summary rows naming a grid by its letter and title ("A – Commissioning …") are that grid\'s budget', async t => {
