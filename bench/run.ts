@@ -1,10 +1,11 @@
 // npm run bench: every benchmark in sequence, each in its own child process, then the table on
-// stdout and BENCHMARKS.md (date, machine, command, table, notes, raw figures).
+// stdout and BENCHMARKS.md (report.ts: one table, every row dated by its run, notes per benchmark,
+// the results as JSON) and README's benchmark table.
 //
-//   npm run bench                                  everything, writes BENCHMARKS.md
-//   npm run bench -- --only=appends,rebuild        a subset (written to BENCHMARKS.md only with --out=FILE)
-//   npm run bench -- --only=esdbopen --merge       a subset whose rows and notes replace (or join) their
-//                                                  own marked section of BENCHMARKS.md; the rest stays
+//   npm run bench                                  everything: BENCHMARKS.md written anew
+//   npm run bench -- --only=appends,rebuild        a subset, BENCHMARKS.md left alone (or --out=FILE)
+//   npm run bench -- --only=esdbopen --merge       a subset whose results replace those benchmarks'
+//                                                  rows and notes in BENCHMARKS.md; the rest stays
 //   BENCH_PROFILE=http-ours,rebuild npm run bench  also write .cpuprofile files to bench/profiles/
 //                                                  (names: appends-ours, peer, http-ours, rebuild, asof-large, or all)
 //   npm run bench -- --rebuild-stores              build the bench stores again even when kept in the cache
@@ -12,7 +13,8 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
 import { freemem, loadavg, platform, release, totalmem, cpus, tmpdir, type as osType } from 'node:os'
 import { join } from 'node:path'
-import { arg, BENCH_DIR, cpuModel, fmt, fmtRatio, log, median, ROOT, runPart, type BenchResult, type BenchRow } from './lib.js'
+import { arg, BENCH_DIR, cpuModel, fmt, log, median, ROOT, runPart, type BenchResult } from './lib.js'
+import { mergeResults, readData, renderBenchmarks, table, withReadmeTable, type KeyResult, type Machine, type RunInfo } from './report.js'
 
 interface Bench {
   key: string
@@ -52,7 +54,7 @@ function fsyncProbe(): number {
   return median(times)
 }
 
-function machine() {
+function machine(): Machine {
   return {
     os: `${osType()} ${release()} (${platform()})`,
     cpu: cpuModel(),
@@ -65,13 +67,6 @@ function machine() {
   }
 }
 
-function table(rows: BenchRow[]): string {
-  const esc = (s: string) => s.replace(/\|/g, '\\|')
-  const lines = ['| measure | baseline (same run) | ours | ratio | goal | met? |', '|---|---|---|---|---|---|']
-  for (const r of rows) lines.push(`| ${esc(r.measure)} | ${esc(r.baseline)} | ${esc(r.ours)} | ${fmtRatio(r.ratio)} | ${esc(r.goal)} | ${r.met === null ? '—' : r.met ? 'yes' : '**no**'} |`)
-  return lines.join('\n')
-}
-
 async function main(): Promise<void> {
   const only = arg('only')?.split(',')
   const selected = only ? BENCHES.filter(b => only.includes(b.key)) : BENCHES
@@ -81,130 +76,41 @@ async function main(): Promise<void> {
   const started = new Date()
   const before = machine()
   log(`gridledger benchmarks, ${started.toISOString()}, ${before.cpu} × ${before.cores}, node ${before.node}, load ${before.loadAverage}`)
-  const rows: BenchRow[] = []
-  const raw: Record<string, unknown> = {}
-  const seconds: Record<string, number> = {}
+  const measured: Array<Omit<KeyResult, 'run'>> = []
   for (const b of selected) {
     log(`\n== ${b.title} (bench/${b.file})`)
     const t0 = performance.now()
+    let result: BenchResult
     try {
-      const result = await runPart<BenchResult>(join(BENCH_DIR, b.file), [], { timeoutMs: 20 * 60_000 })
-      rows.push(...result.rows)
-      raw[b.key] = result.raw
+      result = await runPart<BenchResult>(join(BENCH_DIR, b.file), [], { timeoutMs: 20 * 60_000 })
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
       log(`${b.file} failed: ${message}`)
-      rows.push({ measure: b.title, baseline: '—', ours: 'not measured', ratio: null, goal: '—', met: null, notes: [`The benchmark failed: ${message.split('\n').slice(0, 6).join(' ')}`] })
+      result = { rows: [{ measure: b.title, baseline: '—', ours: 'not measured', ratio: null, goal: '—', met: null, notes: [`The benchmark failed: ${message.split('\n').slice(0, 6).join(' ')}`] }] }
     }
-    seconds[b.key] = (performance.now() - t0) / 1000
-    log(`== ${b.title}: ${fmt(seconds[b.key], 0)} s`)
+    const seconds = (performance.now() - t0) / 1000
+    log(`== ${b.title}: ${fmt(seconds, 0)} s`)
+    measured.push({ key: b.key, title: b.title, file: b.file, seconds, rows: result.rows, raw: result.raw })
   }
-  const finished = new Date()
-  const after = machine()
-  const tableText = table(rows)
-  process.stdout.write(`\n${tableText}\n\n`)
-
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`
-  const md = [
-    '# Benchmarks',
-    '',
-    `Written by \`${command}\` (bench/run.ts). Every ratio compares figures measured side by side in the same run, on the same machine; absolute figures move with the machine and its load, ratios much less.`,
-    '',
-    `- Date: ${started.toISOString()} to ${finished.toISOString()} (${fmt((finished.getTime() - started.getTime()) / 1000)} s)`,
-    `- Machine: ${before.os}; ${before.cpu}, ${before.cores} cores; ${before.memoryGiB} GiB memory; Node ${before.node}`,
-    `- Load average (1, 5, 15 min) at start: ${before.loadAverage}; at end: ${after.loadAverage}. fsync of a 4 KiB write to ${tmpdir()}: median ${fmt(before.fsyncMs, 2)} ms`,
-    `- Command: \`${command}\``,
-    '',
-    tableText,
-    '',
-    '## Notes',
-    '',
-    ...rows.flatMap(r => [`### ${r.measure}`, '', ...r.notes.map(n => `- ${n}`), '']),
-    ...handWritten(),
-    '## Time per benchmark',
-    '',
-    ...Object.entries(seconds).map(([k, s]) => `- ${k}: ${fmt(s)} s`),
-    '',
-    '## Raw figures',
-    '',
-    '<details><summary>JSON</summary>',
-    '',
-    '```json',
-    JSON.stringify({ machine: { before, after }, raw }, null, 2),
-    '```',
-    '',
-    '</details>',
-    '',
-  ].join('\n')
-  if (only && process.argv.includes('--merge')) {
-    mergeInto(join(ROOT, 'BENCHMARKS.md'), selected, rows, { command, started, finished, before, tableText })
-    return
-  }
-  const out = arg('out') ?? (only ? null : join(ROOT, 'BENCHMARKS.md'))
+  const run: RunInfo = { command, started: started.toISOString(), finished: new Date().toISOString(), full: !only, before, after: machine(), tmpdir: tmpdir() }
+  const results: KeyResult[] = measured.map(m => ({ ...m, run }))
+  process.stdout.write(`\n${table(results)}\n\n`)
+
+  const order = BENCHES.map(b => b.key)
+  const main = join(ROOT, 'BENCHMARKS.md')
+  const out = arg('out')
   if (out) {
-    writeFileSync(out, md)
+    writeFileSync(out, renderBenchmarks(mergeResults(null, results, order, run.full ? run : null)))
     log(`wrote ${out}`)
-  } else log('subset run: BENCHMARKS.md left as it was (use --out=FILE to write one)')
-}
-
-/**
- * bench/analysis.md, set apart from the generated part: it is written by hand from profiled runs
- * it names and dates itself (a first line `Written: YYYY-MM-DD`), so its figures are never taken
- * for this run's.
- */
-function handWritten(): string[] {
-  const path = join(BENCH_DIR, 'analysis.md')
-  if (!existsSync(path)) return []
-  const text = readFileSync(path, 'utf8').trim()
-  const dated = /^Written: (\d{4}-\d{2}-\d{2}[^\n]*)\n/.exec(text)
-  return [
-    '<!-- hand-written: bench/analysis.md, copied unchanged; everything above and below it is generated -->',
-    `## Analysis (hand-written ${dated ? `on ${dated[1]}` : 'on an undated occasion'}, not by this run)`,
-    '',
-    `Copied from bench/analysis.md. Its figures come from the runs it names${dated ? `, up to ${dated[1].slice(0, 10)}` : ''}, not from the table above.`,
-    '',
-    dated ? text.slice(dated[0].length).trim() : text,
-    '<!-- /hand-written -->',
-    '',
-  ]
-}
-
-/**
- * A subset run's results into BENCHMARKS.md: one section per run, between markers naming its
- * benchmarks, replaced by the next such run of the same benchmarks; a full run rewrites the file.
- */
-function mergeInto(
-  path: string,
-  selected: Bench[],
-  rows: BenchRow[],
-  run: { command: string; started: Date; finished: Date; before: ReturnType<typeof machine>; tableText: string },
-): void {
-  const id = selected.map(b => b.key).join(',')
-  const begin = `<!-- subset run: ${id} -->`
-  const end = `<!-- /subset run: ${id} -->`
-  const section = [
-    begin,
-    `## Subset run: ${selected.map(b => b.title).join('; ')}`,
-    '',
-    `Written by \`${run.command}\` on ${run.started.toISOString()} (${fmt((run.finished.getTime() - run.started.getTime()) / 1000)} s); ${run.before.cpu}, ${run.before.cores} cores, load average ${run.before.loadAverage}. Its rows are not in the table above until the next full run.`,
-    '',
-    run.tableText,
-    '',
-    ...rows.flatMap(r => [`### ${r.measure}`, '', ...r.notes.map(n => `- ${n}`), '']),
-    end,
-  ].join('\n')
-  const text = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n'
-  const at = text.indexOf(begin)
-  const stop = text.indexOf(end)
-  let merged: string
-  if (at >= 0 && stop > at) merged = text.slice(0, at) + section + text.slice(stop + end.length)
-  else {
-    // Before the machine-written tail (time per benchmark, raw figures), after the notes and analysis.
-    const tail = text.indexOf('## Time per benchmark')
-    merged = tail >= 0 ? `${text.slice(0, tail)}${section}\n\n${text.slice(tail)}` : `${text.trimEnd()}\n\n${section}\n`
-  }
-  writeFileSync(path, merged)
-  log(`merged into ${path}`)
+  } else if (!only || process.argv.includes('--merge')) {
+    // A merge keeps the other benchmarks' results the file carries; a full run replaces them all.
+    const data = mergeResults(existsSync(main) ? readData(readFileSync(main, 'utf8')) : null, results, order, run.full ? run : null)
+    writeFileSync(main, renderBenchmarks(data))
+    const readme = join(ROOT, 'README.md')
+    writeFileSync(readme, withReadmeTable(readFileSync(readme, 'utf8'), data))
+    log(`wrote ${main} and README.md's benchmark table`)
+  } else log('subset run: BENCHMARKS.md left as it was (use --merge to replace its rows of these benchmarks, or --out=FILE)')
 }
 
 await main()
