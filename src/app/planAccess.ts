@@ -3,20 +3,21 @@
 // does not exist are one and the same 404, so nothing about the plan leaks through a 412, a 403,
 // a 409 or a validation error. Answered from the plan catalogue read model; a plan it does not
 // show (yet) is looked for once more after catching up with the store, so a plan created or an
-// owner assigned a moment ago is seen (read-your-writes). Entries read are kept until the runner
-// applies an event of their plan (or restarts): one catalogue read per plan and change, not one
-// per request. Another process's change is seen once this process's runner has its events.
+// owner assigned a moment ago is seen (read-your-writes). What visibility reads of an entry (its
+// partnership and owner labels) is kept until the runner applies an event of the plan that can
+// change it (or restarts): one catalogue read per plan and change of owners, not one per request.
+// Another process's change is seen once this process's runner has its events.
 import type { Principal } from '../domain/actor.js'
 import { NotFoundError } from '../domain/errors.js'
 import { isPlanStream, planIdOfStream } from '../domain/planStream.js'
 import { maySeePlan } from '../domain/visibility.js'
-import { PLANS_COLLECTION, type CatalogueEntry } from '../projections/readModels/planCatalogue.js'
+import { changesPlanScope, PLANS_COLLECTION, type CatalogueEntry } from '../projections/readModels/planCatalogue.js'
 import type { ProjectionRunner } from '../projections/readModels/runner.js'
 import type { ReadModelStore } from '../projections/storage/readModelStore.js'
 import type { EventStore } from '../store/eventStore.js'
 
 const CATCH_UP_MS = 2_000
-/** Catalogue entries kept (least recently read dropped first). */
+/** Catalogue entries kept (the first read dropped first). */
 const KEPT_ENTRIES = 4096
 
 export class PlanAccess {
@@ -32,7 +33,7 @@ export class PlanAccess {
     this.entries = runner.onApplied ? entries : null
     runner.onApplied?.(events => {
       if (events === null) return entries.clear()
-      for (const e of events) if (isPlanStream(e.streamId)) entries.delete(planIdOfStream(e.streamId))
+      for (const e of events) if (isPlanStream(e.streamId) && changesPlanScope(e.type)) entries.delete(planIdOfStream(e.streamId))
     })
   }
 
@@ -51,11 +52,7 @@ export class PlanAccess {
   private entry(planId: string): CatalogueEntry | undefined {
     const entries = this.entries
     const kept = entries?.get(planId)
-    if (kept) {
-      entries!.delete(planId)
-      entries!.set(planId, kept)
-      return kept
-    }
+    if (kept) return kept
     const entry = this.readModels.get<CatalogueEntry>(PLANS_COLLECTION, planId)
     if (entry === undefined || !entries) return entry
     entries.set(planId, entry)

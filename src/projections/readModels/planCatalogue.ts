@@ -49,6 +49,11 @@ export const PLAN_STATES_COLLECTION = 'planStates'
 /** Events that can change which owner labels a plan's live actions have. */
 const OWNER_EVENTS = new Set(['ActionAdded', 'OwnerAssigned', 'OwnerUnassigned', 'ActionWithdrawn'])
 
+/** Whether an event of this type can change what visibility reads of a catalogue entry (its partnership, its owner labels). */
+export function changesPlanScope(eventType: string): boolean {
+  return eventType === 'PlanCreated' || OWNER_EVENTS.has(eventType)
+}
+
 export interface PlanCatalogueOptions {
   /** A snapshot every this many events of a plan (planSnapshots.ts); default SNAPSHOT_EVERY. */
   snapshotEvery?: number
