@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { call, seedPlanOverHttp, startServer, type SeededPlan } from '../test/support/reliabilityServer.js'
 import { profileArgs } from './appends.js'
+import { cpuSeconds } from './requestCost.js'
 import { arg, BENCH_DIR, emitResult, fmt, isMain, log, median, ROOT, tempDir, waitForLine, type BenchResult } from './lib.js'
 
 const CONNECTIONS = 64
@@ -25,6 +26,8 @@ interface Load {
   errors: number
   timeouts: number
   statusCodes: Record<string, number>
+  /** The server process's CPU time (user + system, every thread) per answered request, µs. */
+  cpuMicros?: number
 }
 
 function summarise(r: autocannon.Result, okStatus: number): Load {
@@ -44,6 +47,13 @@ function summarise(r: autocannon.Result, okStatus: number): Load {
 
 async function hammer(url: string, requests: autocannon.RequestSpec[], headers: Record<string, string>, seconds: number): Promise<autocannon.Result> {
   return autocannon({ url, connections: CONNECTIONS, duration: seconds, method: 'POST', headers, requests, timeout: 10 })
+}
+
+/** One round's load with the server's CPU time per answered request (the figure a loaded machine moves least). */
+async function measuredRound(pid: number, okStatus: number, load: () => Promise<autocannon.Result>): Promise<Load> {
+  const before = cpuSeconds(pid)
+  const result = summarise(await load(), okStatus)
+  return { ...result, cpuMicros: result.total > 0 ? ((cpuSeconds(pid) - before) * 1e6) / result.total : undefined }
 }
 
 async function run(): Promise<BenchResult> {
@@ -72,16 +82,16 @@ async function run(): Promise<BenchResult> {
     const ours: Load[] = []
     for (let round = 1; round <= ROUNDS; round++) {
       log(`http: fastify hello-world, round ${round}/${ROUNDS} (${SECONDS} s, ${CONNECTIONS} connections)`)
-      baseline.push(summarise(await hammer(`http://127.0.0.1:${helloPort}`, helloRequests, jsonHeaders, SECONDS), 200))
+      baseline.push(await measuredRound(hello.pid!, 200, () => hammer(`http://127.0.0.1:${helloPort}`, helloRequests, jsonHeaders, SECONDS)))
       log(`http: gridledger ReportProgress, round ${round}/${ROUNDS}`)
-      const r = summarise(await hammer(server.url, progress, { ...jsonHeaders, authorization: `Bearer ${providerToken}` }, SECONDS), 201)
+      const r = await measuredRound(server.child.pid!, 201, () => hammer(server.url, progress, { ...jsonHeaders, authorization: `Bearer ${providerToken}` }, SECONDS))
       acknowledged += r.ok
       ours.push(r)
     }
     // Context for the notes, not the ratio: the same server on a route that does no work, and
     // the same load on a server whose store is memory (no SQLite, nothing durable).
     log(`http: context: GET /health on the same server (${SECONDS} s)`)
-    const health = summarise(await hammer(server.url, [{ method: 'GET', path: '/health' }], {}, SECONDS), 200)
+    const health = await measuredRound(server.child.pid!, 200, () => hammer(server.url, [{ method: 'GET', path: '/health' }], {}, SECONDS))
     log(`http: context: ReportProgress on a memory-store server (${SECONDS} s after a 2 s warm-up)`)
     const memory = await memoryStoreRound()
     // Every 201 must be one stored event: the plans' versions grew by exactly the acknowledged count.
@@ -93,6 +103,8 @@ async function run(): Promise<BenchResult> {
     const our = median(ours.map(o => o.requestsPerSecond))
     const p99 = Math.max(...ours.map(o => o.p99Ms))
     const ratio = our / base
+    const cpu = (loads: Load[]) => median(loads.flatMap(l => (l.cpuMicros === undefined ? [] : [l.cpuMicros])))
+    const [helloCpu, ourCpu] = [cpu(baseline), cpu(ours)]
     const others = ours.flatMap(o => Object.entries(o.statusCodes).filter(([code]) => code !== '201'))
     return {
       rows: [
@@ -105,6 +117,7 @@ async function run(): Promise<BenchResult> {
           met: ratio >= 0.4 && p99 < 25,
           notes: [
             `${ROUNDS} alternating ${SECONDS} s rounds per server after a 2 s warm-up each; statistic: the median over the rounds of each round's mean req/s, on both sides, and the worst round's p99. Hello-world: ${baseline.map(b => `${fmt(b.requestsPerSecond)} req/s p99 ${b.p99Ms} ms`).join('; ')}. Ours: ${ours.map(o => `${fmt(o.requestsPerSecond)} req/s p50 ${o.p50Ms} ms p99 ${o.p99Ms} ms`).join('; ')}.`,
+            `Server CPU time per answered request (user + system, every thread, from /proc/<pid>/stat over each round; median of the rounds): hello-world ${fmt(helloCpu)} µs (${baseline.map(b => fmt(b.cpuMicros ?? NaN)).join(', ')}), ours ${fmt(ourCpu)} µs (${ours.map(o => fmt(o.cpuMicros ?? NaN)).join(', ')}), GET /health on our server ${fmt(health.cpuMicros ?? NaN)} µs; hello-world / ours ${(helloCpu / ourCpu).toFixed(2)}: what the req/s ratio would be with a core for each server and the load generator elsewhere.`,
             `Ours: \`gridledger serve\` on a SQLite file (WAL; each 201 follows the fdatasync that covers its group commit), GRIDLEDGER_RATE_LIMIT=0, LOG_LEVEL=info (one log line per request), a provider token owning every action; POSTs rotate over ${targets.length} actions in ${PLANS} plans. Body ${helloBody.length} bytes for both servers.`,
             `Where the time goes (context, same run): GET /health on the same server, a route that touches no store, ran at ${fmt(health.requestsPerSecond)} req/s, ${(health.requestsPerSecond / base).toFixed(2)} of hello-world; ReportProgress on a server whose store is memory (no SQLite, no fsync, nothing durable) ran at ${fmt(memory.requestsPerSecond)} req/s, ${(memory.requestsPerSecond / base).toFixed(2)} of hello-world, against ${ratio.toFixed(2)} on SQLite. Profiles: bench/analysis.md.`,
             `Check: ${fmt(acknowledged)} requests answered 201 and the plans' versions grew by ${fmt(recorded)} events (${recorded >= acknowledged && recorded - acknowledged <= inFlightAtStops ? `the ${fmt(recorded - acknowledged)} more are requests in flight when autocannon stopped, at most ${CONNECTIONS} per run: it drops them uncounted` : 'MISMATCH: more 201s than events, or more unanswered than connections'}). ${others.length ? `Other answers: ${others.map(([c, k]) => `${c} ×${k}`).join(', ')}.` : 'No other status.'} Errors ${ours.reduce((s, o) => s + o.errors, 0)}, timeouts ${ours.reduce((s, o) => s + o.timeouts, 0)}.`,

@@ -31,7 +31,7 @@ interface Target {
 }
 
 /** CPU seconds the process has used so far (user + system, all threads). */
-function cpuSeconds(pid: number): number {
+export function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
   // Fields after the command name (which may hold spaces) start at state: utime is the 12th after it.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
