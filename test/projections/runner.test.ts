@@ -2,6 +2,7 @@
 // batch's documents and checkpoints committed together, nothing applied twice, waitFor, and
 // rebuild equal to live.
 import t from 'tap'
+import type tap from 'tap'
 import { getCatalogueEntry, listPlans, planCatalogueProjection } from '../../src/projections/readModels/planCatalogue.js'
 import { projectPlanState } from '../../src/projections/folds/planState.js'
 import { createMemoryReadModels } from '../../src/projections/storage/memoryReadModels.js'
@@ -270,9 +271,19 @@ function countReads(readModels: ReadModelStore, collection: string): () => numbe
   return () => reads
 }
 
+/** The catalogue's entry and state for the plan are at its stream's version and equal the fold of it. */
+async function catalogueIsFold(t: Pick<typeof tap, 'equal' | 'same'>, { store, readModels }: Opened, planId: string): Promise<void> {
+  const entry = getCatalogueEntry(readModels, planId)!
+  const stored = (await store.readStream(`plan-${planId}`)).map(fromStored)
+  t.equal(entry.version, stored.length, 'the entry has every event')
+  t.equal(entry.state.version, stored.length, 'and so has the state')
+  t.same(entry.state, projectPlanState(stored, { asOf: stored[stored.length - 1].recordedAt, effectiveOn: '9999-12-31' }), 'what is stored equals the fold')
+}
+
 for (const [kind, open] of kinds) {
   t.test(`${kind}: given a plan growing one event per batch, then the catalogue keeps its state parsed and does not read it back per batch`, async t => {
-    const { store, readModels } = open()
+    const opened = open()
+    const { store, readModels } = opened
     const stateReads = countReads(readModels, 'planStates')
     const runner = startProjections(store, readModels, [planCatalogueProjection], { lingerMs: 0 })
     t.teardown(async () => {
@@ -289,14 +300,12 @@ for (const [kind, open] of kinds) {
       t.equal(await runner.waitFor(head), true)
     }
     t.equal(stateReads() - before, 0, 'thirty batches, no plan state read back')
-    const entry = getCatalogueEntry(readModels, 'p-kept')!
-    const stored = (await store.readStream('plan-p-kept')).map(fromStored)
-    t.equal(entry.version, stored.length)
-    t.same(entry.state, projectPlanState(stored, { asOf: stored[stored.length - 1].recordedAt, effectiveOn: '9999-12-31' }), 'what is stored equals the fold')
+    await catalogueIsFold(t, opened, 'p-kept')
   })
 
   t.test(`${kind}: given a batch rolled back after the catalogue changed its kept state, then the retry starts from the stored state`, async t => {
-    const { store, readModels } = open()
+    const opened = open()
+    const { store, readModels } = opened
     const count = counting()
     const runner = startProjections(store, readModels, [planCatalogueProjection, count], {
       lingerMs: 0,
@@ -316,10 +325,6 @@ for (const [kind, open] of kinds) {
     head = await appendScript(store, s)
     t.equal(await runner.waitFor(head), true)
     t.equal(count.failures, 1)
-    const entry = getCatalogueEntry(readModels, 'p-rollback')!
-    const stored = (await store.readStream('plan-p-rollback')).map(fromStored)
-    t.equal(entry.version, stored.length, 'the entry has the event')
-    t.equal(entry.state.version, stored.length, 'and so has the state')
-    t.same(entry.state, projectPlanState(stored, { asOf: stored[stored.length - 1].recordedAt, effectiveOn: '9999-12-31' }))
+    await catalogueIsFold(t, opened, 'p-rollback')
   })
 }
