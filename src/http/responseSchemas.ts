@@ -218,11 +218,11 @@ export const ImportAnswer = z.object({
   recognised: z
     .array(z.object({
       at: z.string().meta({ description: 'Where in the document: "line 12", or "table 2, row 4" in a Word document', example: 'line 12' }),
-      element: z.enum(['grid', 'objective', 'table', 'action', 'budget', 'progress', 'self-assessment', 'left out']),
+      element: z.enum(['partnership', 'year', 'title', 'published', 'grid', 'objective', 'outcome', 'table', 'column', 'action', 'label', 'budget', 'progress', 'self-assessment', 'narrative', 'left out']),
       rule: z.string().meta({ description: 'The rule that recognised it, in words: the heading word and number, each column\'s role by header or by content, the table row', example: 'grid heading: "SECTION" with a number in letter ("A") and "–"' }),
     }))
     .optional()
-    .meta({ description: 'With dryRun=true: each recognised element (grid and objective headings, tables and their columns, action rows, budget rows, tables left out) and the rule that recognised it' }),
+    .meta({ description: 'With dryRun=true: each recognised element (the header\'s partnership, year, title and publication date, grid and objective headings, tables and each of their columns, action rows and the label lines filling them, budget rows, grid narratives, tables left out) and the rule that recognised it' }),
 }).meta({ id: 'ImportResult' })
 
 export const ServiceStatus = z.object({ status: z.string().meta({ example: 'ok' }) }).meta({ id: 'ServiceStatus' })

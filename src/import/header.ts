@@ -2,11 +2,11 @@
 // was published. Lines a person reads as label and value ("Partnership name: Croydon", "Date
 // published: 1 October 2007", "Title: …", or a two-cell row) are read through the profile's
 // labels, loosely (any of its words, any separator), and win over what is guessed from the lines.
-import { looksLikePartnership, looksLikePlanTitle, matchGridHeading, yearsIn, FY_TOKEN, normaliseYear } from './gridStructure.js'
+import { looksLikePartnership, looksLikePlanTitle, matchGridHeading, partnershipEnding, yearsIn, FY_TOKEN, normaliseYear } from './gridStructure.js'
 import { DEFAULT_RULES, type HeaderField, type ImportRules } from './profile.js'
 import { parsePublishedDate } from './publishedDate.js'
 import { rowTexts, type DocLine } from './tables.js'
-import type { ImportWarning } from './types.js'
+import type { ImportWarning, Recognition } from './types.js'
 
 export interface PlanHeader {
   partnership: string | null
@@ -16,6 +16,8 @@ export interface PlanHeader {
   published: string | null
   /** Lines used for partnership and title: not reported as skipped. */
   used: Set<number>
+  /** Which line gave the partnership, year, title and publication date, and by which rule: for the dry run. */
+  recognised: Recognition[]
 }
 
 const HEADER_SCAN_LINES = 80
@@ -130,28 +132,47 @@ export function readPlanHeader(lines: DocLine[], firstGridIndex: number, warning
     year = fromLabel ? (yearsIn(fromLabel)[0] ?? null) : null
   }
 
+  const recognised: Recognition[] = []
+  const labelRule = (f: Labelled) => `a "label: value" line whose label is the profile's "${f.phrase}"`
+  if (year) {
+    const from = labels.get('title')
+    const rule = titleLine
+      ? `financial year "${year}" in the line naming the plan${distinct.length > 1 ? `, the year the document mentions most often of ${distinct.join(', ')}` : ''}`
+      : `financial year "${year}" in the plan title, ${labelRule(from!)}`
+    recognised.push({ line: titleLine?.line ?? from!.line.line, element: 'year', rule })
+  }
+
   let partnership: string | null = null
   const named = region.find(l => looksLikePartnership(l.text, rules))
   const labelledPartnership = labels.get('partnership')
-  if (labelledPartnership) partnership = labelledPartnership.value
-  else if (named) {
+  if (labelledPartnership) {
+    partnership = labelledPartnership.value
+    recognised.push({ line: labelledPartnership.line.line, element: 'partnership', rule: labelRule(labelledPartnership) })
+  } else if (named) {
     partnership = named.text.replace(/[\s.:,;]+$/, '')
     used.add(named.line)
+    recognised.push({ line: named.line, element: 'partnership', rule: `a short line before the first grid heading ending in the profile's partnership ending "${partnershipEnding(named.text, rules)}"` })
   } else {
     const fallback = region.find(l => yearsIn(l.text).length === 0 && l.text.length <= 100 && !matchGridHeading(l.text, rules))
     if (fallback) {
       partnership = fallback.text
       used.add(fallback.line)
       warnings.push({ line: fallback.line, message: `no line names a DAT, DAAT or partnership; took "${fallback.text}" as the partnership` })
+      recognised.push({ line: fallback.line, element: 'partnership', rule: 'the first short line before the first grid heading naming no year (no line ends in a partnership ending of the profile)' })
     }
   }
 
+  const labelledTitle = labels.get('title')
+  if (labelledTitle) recognised.push({ line: labelledTitle.line.line, element: 'title', rule: labelRule(labelledTitle) })
+  else if (titleLine) recognised.push({ line: titleLine.line, element: 'title', rule: 'the line naming the plan and its year' })
   const published = labels.get('published')
+  if (published) recognised.push({ line: published.line.line, element: 'published', rule: `${labelRule(published)}, a date` })
   return {
     partnership,
     year,
     title: labels.get('title')?.value ?? (titleLine ? titleLine.text : null),
     published: published ? parsePublishedDate(published.value) : null,
     used,
+    recognised,
   }
 }

@@ -115,7 +115,7 @@ function parseDocLines(lines: DocLine[], options: ParseOptions, rules: ImportRul
     grids,
     ...(reader.planBudget ? { budget: { lines: budgetWithinLimits(reader.planBudget.lines, reader.planBudget.line, warnings), line: reader.planBudget.line } } : {}),
   }
-  const recognised = [...reader.recognised].sort((a, b) => a.line - b.line)
+  const recognised = [...header.recognised, ...reader.recognised].sort((a, b) => a.line - b.line)
   return { ok: true, plan, warnings: capWarnings(warnings), recognised }
 }
 

@@ -30,6 +30,8 @@ export interface TableHeader {
   reason?: string
   /** Columns named by their cells rather than their header. */
   byContent?: number
+  /** Action and progress tables: each named column, its role and why, for the dry run. */
+  columns?: string[]
 }
 
 /** The rows below a header (or a headerless table's rows) and the plan year their dates are read in. */
@@ -67,6 +69,10 @@ function contentWhy(e: ColumnEvidence, role: ContentRole): string {
 }
 
 function describe(columns: Column[]): string {
+  return describeEach(columns).join(', ')
+}
+
+function describeEach(columns: Column[]): string[] {
   return columns
     .map((c, i) => {
       const name = c.text ? `"${c.text}"` : `column ${i + 1}`
@@ -75,8 +81,7 @@ function describe(columns: Column[]): string {
       if (c.how.by === 'content') return `${name} is ${c.role} (${contentWhy(c.how.evidence, c.how.evidence.role!)})`
       return `${name} is ${c.role} (by position: ${c.how.why})`
     })
-    .filter(Boolean)
-    .join(', ')
+    .filter((d): d is string => d !== null)
 }
 
 /**
@@ -96,7 +101,7 @@ export function recogniseTable(texts: string[], rules: ImportRules = DEFAULT_RUL
   const has = (r: ColumnRole) => columns.some(c => c.role === r)
   const count = (r: ColumnRole) => columns.filter(c => c.role === r).length
   if (count('spend') >= 2) return budgetTable(columns, columns.flatMap((c, i) => (c.role === 'spend' ? [i] : [])), 'budget table header')
-  if (has('progress_action') || (has('progress') && has('further'))) return { kind: 'progress', roles: roles(), rule: `progress table header: ${describe(columns)}` }
+  if (has('progress_action') || (has('progress') && has('further'))) return { kind: 'progress', roles: roles(), rule: `progress table header: ${describe(columns)}`, columns: describeEach(columns) }
 
   const evidence = content ? columnsOf(content.rows, texts.length).map(cells => columnEvidence(cells, content.year, rules)) : []
   evidence.forEach((e, i) => (columns[i].evidence = e))
@@ -131,7 +136,7 @@ export function recogniseTable(texts: string[], rules: ImportRules = DEFAULT_RUL
         left[0].how = { by: 'position', why: 'the one column of short text left beside the actions' }
       }
     }
-    if (has('action')) return { kind: 'actions', roles: roles(), byContent, rule: `action table${byContent ? '' : ' header'}: ${describe(columns)}` }
+    if (has('action')) return { kind: 'actions', roles: roles(), byContent, rule: `action table${byContent ? '' : ' header'}: ${describe(columns)}`, columns: describeEach(columns) }
   }
 
   // What else a table may be is judged only where no table is open (content given), and only

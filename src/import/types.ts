@@ -29,7 +29,10 @@ export interface RecognisedAt {
   rule: string
 }
 
-export type RecognisedElement = 'grid' | 'objective' | 'table' | 'action' | 'budget' | 'progress' | 'self-assessment' | 'left out'
+export const RECOGNISED_ELEMENTS = [
+  'partnership', 'year', 'title', 'published', 'grid', 'objective', 'outcome', 'table', 'column', 'action', 'label', 'budget', 'progress', 'self-assessment', 'narrative', 'left out',
+] as const
+export type RecognisedElement = (typeof RECOGNISED_ELEMENTS)[number]
 
 export interface ParsedProgress {
   note: string

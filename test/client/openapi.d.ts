@@ -890,7 +890,7 @@ export interface components {
             plan?: {
                 [key: string]: unknown;
             };
-            /** @description With dryRun=true: each recognised element (grid and objective headings, tables and their columns, action rows, budget rows, tables left out) and the rule that recognised it */
+            /** @description With dryRun=true: each recognised element (the header's partnership, year, title and publication date, grid and objective headings, tables and each of their columns, action rows and the label lines filling them, budget rows, grid narratives, tables left out) and the rule that recognised it */
             recognised?: {
                 /**
                  * @description Where in the document: "line 12", or "table 2, row 4" in a Word document
@@ -898,7 +898,7 @@ export interface components {
                  */
                 at: string;
                 /** @enum {string} */
-                element: "grid" | "objective" | "table" | "action" | "budget" | "progress" | "self-assessment" | "left out";
+                element: "partnership" | "year" | "title" | "published" | "grid" | "objective" | "outcome" | "table" | "column" | "action" | "label" | "budget" | "progress" | "self-assessment" | "narrative" | "left out";
                 /**
                  * @description The rule that recognised it, in words: the heading word and number, each column's role by header or by content, the table row
                  * @example grid heading: "SECTION" with a number in letter ("A") and "–"

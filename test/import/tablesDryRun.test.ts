@@ -58,9 +58,18 @@ t.test('POST /v1/imports?dryRun=true: the recognised elements with their rules; 
   t.match(at('line 5'), [{ element: 'objective', rule: /objective heading: "Priority" numbered "A1"/ }])
   t.match(at('line 6'), [
     { element: 'table', rule: /action table with no header row: column 1 is number \(by content: 2 of 2 cells are action numbers\)/ },
+    { element: 'column', rule: 'column 1 is number (by content: 2 of 2 cells are action numbers)' },
+    { element: 'column', rule: 'column 2 is action (by position: the first column the header and cells leave unnamed)' },
+    { element: 'column', rule: 'column 3 is who (by position: the one column of short text left beside the actions)' },
+    { element: 'column', rule: 'column 4 is when (by content: 2 of 2 cells are dates or timescales)' },
+    { element: 'column', rule: 'column 5 is cost (by content: 2 of 2 cells are amounts of money)' },
+    { element: 'column', rule: 'column 6 is rag (by content: 2 of 2 cells are RAG ratings)' },
     { element: 'action', rule: /row of the action table at line 6, numbered "A1.1" by the number column/ },
   ])
-  t.match(at('line 11'), [{ element: 'table', rule: /"Ref" is number \(by header: profile word "\^ref\$"\)/ }])
+  t.match(at('line 11'), [
+    { element: 'table', rule: /"Ref" is number \(by header: profile word "\^ref\$"\)/ },
+    ...['"Ref" is number', '"Action" is action', '"Lead" is who', '"Timescale" is when'].map(c => ({ element: 'column', rule: new RegExp(`^${c} \\(by header`) })),
+  ])
   t.match(at('line 15'), [{ element: 'left out', rule: /contact list \(header word "name"\)/ }])
   t.match(at('line 19'), [{ element: 'budget', rule: /"Section A" names grid 1/ }])
   t.match(at('line 20'), [{ element: 'budget', rule: /names no grid; kept as the plan's budget/ }])

@@ -57,6 +57,7 @@ export function startTable(b: PlanBuilder, header: TableHeader, l: DocLine, infe
     return
   }
   b.explain(l.line, 'table', header.rule)
+  for (const column of header.columns ?? []) b.explain(l.line, 'column', column)
   if (kind === 'actions') {
     if (!inferred) b.lastActionLayout = roles
     b.section = 'actions'

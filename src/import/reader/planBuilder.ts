@@ -16,6 +16,8 @@ export class PlanBuilder {
   readonly grids: GridDraft[] = []
   /** Each recognised element, its line and the rule that recognised it (the dry run shows them). */
   readonly recognised: Recognition[] = []
+  /** The grid and part of the last narrative line: a run of them is explained once. */
+  private narrativeKey = ''
   /** Rows of budget summaries (budget tables whose rows are grids), matched to grids at the end. */
   readonly summaryRows: SummaryRow[] = []
   grid: GridDraft | null = null
@@ -238,6 +240,18 @@ export class PlanBuilder {
     const n = grid.narratives.get(section)
     if (n) n.texts.push(text)
     else grid.narratives.set(section, { texts: [text], line })
+    this.explainNarrative(grid, section, line)
+  }
+
+  /** Once per run: where each part of a grid's narrative starts, or starts again after something else. */
+  explainNarrative(grid: GridDraft, section: GridNarrativeSection, line: number): void {
+    const key = `${grid.number}/${section}`
+    if (this.recognised[this.recognised.length - 1]?.element !== 'narrative' || this.narrativeKey !== key) {
+      this.explain(line, 'narrative', section === 'self_assessment'
+        ? `self-assessment text of grid ${grid.number}: statements ending in a RAG word are its ratings, the rest its narrative ("self_assessment")`
+        : `text of grid ${grid.number} that is no heading, action or table: kept as its narrative ("${section}")`)
+    }
+    this.narrativeKey = key
   }
 
   addOutcome(text: string, line: number, fresh: boolean): void {

@@ -80,7 +80,7 @@ export class PlanReader {
       if (l.kind === 'row') {
         this.settleParagraph()
         this.row(l)
-      } else if (!this.labelledLine(l.text)) {
+      } else if (!this.labelledLine(l.text, l.line)) {
         this.text(l.text, l.line)
       }
       b.blankBefore = false
@@ -188,6 +188,7 @@ export class PlanReader {
         b.section = 'objectives_list'
         return
       case 'outcomes':
+        b.explain(line, 'outcome', `expected outcomes heading: what follows are the outcomes of ${b.objective ? `objective ${b.objective.number ?? `"${short(b.objective.text, 40)}"`}` : `grid ${b.currentGrid.number}`}`)
         b.section = 'outcomes'
         if (h.rest) b.addOutcome(h.rest, line, true)
         return
@@ -227,6 +228,7 @@ export class PlanReader {
         return
       case 'self_assessment':
         grid.sa.push({ line, text: t, paragraphStart: b.blankBefore })
+        b.explainNarrative(grid, 'self_assessment', line)
         return
       case 'objectives_list': {
         const m = /^(\d{1,3})[.)]\s+(.+)$/.exec(t)
@@ -282,13 +284,17 @@ export class PlanReader {
    * objective's actions makes that paragraph an action and fills its cells; after such an
    * action it fills more of its cells. Otherwise the paragraph waiting for it is read as before.
    */
-  private labelledLine(t: string): boolean {
+  private labelledLine(t: string, line: number): boolean {
     const b = this.b
     const waiting = this.pending
     if (waiting || this.labelled) {
       const fields = b.grid && !b.table ? labelledFields(t, this.rules) : null
       if (fields) {
-        if (waiting) this.labelled = this.paragraphAction(waiting.text, waiting.line)
+        if (waiting) {
+          this.labelled = this.paragraphAction(waiting.text, waiting.line)
+          b.explain(waiting.line, 'action', `paragraph followed by label lines: an action${this.labelled.number ? ` numbered "${this.labelled.number}" at the start of its text` : ''}, its cells given by the labels`)
+        }
+        for (const f of fields) b.explain(line, 'label', `"${f.label}:" is ${f.role} (profile word "${f.phrase}") of the action at line ${this.labelled!.line}`)
         this.fill(this.labelled!, fields)
         this.pending = null
         return true
@@ -366,11 +372,12 @@ export class PlanReader {
     if (!b.grid) return false
     b.table = null
     if (item.kind === 'objective') {
-      b.startObjective(item.marker.number, item.marker.text, line, false)
+      b.startObjective(item.marker.number, item.marker.text, line, false, false, item.marker.rule)
       b.section = 'objective'
       return true
     }
     this.labelled = this.paragraphAction(t, line)
+    b.explain(line, 'action', `third level of the numbered outline, numbered "${this.labelled.number ?? ''}"`)
     return true
   }
 
