@@ -5,7 +5,7 @@
 //   2. a plan with 100,000 events of history read as of its end, against a plan with 1,000 read
 //      as of its end, in one store: folded from the nearest snapshot, the cost should not grow
 //      with the plan's history.
-// Stores are built with the plans' events interleaved (small appends from 16 plans at once) and
+// Stores are built with the plans' events interleaved in recording order (appends of 10) and
 // their read models (snapshots included) rebuilt. Each side runs in its own process, alternated
 // three times; the statistic on both sides is the median of the three runs' median read times.
 //
@@ -121,7 +121,7 @@ async function compare(): Promise<BenchResult> {
         notes: [
           `One plan of ${EVENTS_PER_PLAN} events (20 actions; structure, then progress reports and RAG ratings over its year) in each store, read as of ${AS_OF} (${stores.aRuns[0].planVersion} of its events recorded by then). ${STATISTIC}`,
           `Small store: ${runs(stores.aRuns)}. Large store: ${runs(stores.bRuns)}.`,
-          `Stores written through the SQLite adapter (hash chain and all), 16 plans at once in appends of 10 events so each plan's events are interleaved with others', then their read models rebuilt (snapshots included); the read is PlanQueries.state (ledger.plans.state) without the HTTP layer. ${storeNote(s)} ${storeNote(l)}`,
+          `Stores written through the SQLite adapter (hash chain and all) in appends of 10 events in the order the events were recorded across plans (16 appends at once), so each plan's events are interleaved with the others' over its whole history, as real traffic lays them out; then their read models rebuilt (snapshots included); the read is PlanQueries.state (ledger.plans.state) without the HTTP layer. ${storeNote(s)} ${storeNote(l)}`,
         ],
       },
       {

@@ -103,7 +103,7 @@ async function compare(): Promise<BenchResult> {
           goal: '≥ 0.50',
           met: ratio >= 0.5,
           notes: [
-            `${fmt(total)} events in ${PLANS} plans of ${EVENTS_PER_PLAN} (20 actions each; 80% progress reports, 20% RAG ratings after the structure), written through the SQLite adapter, 16 plans at once in appends of 10. ${storeNote(kept)} Statistic: the median of 3 interleaved runs on each side, each run in its own process (every run on the same copy: a rebuild drops the read models and writes them again).`,
+            `${fmt(total)} events in ${PLANS} plans of ${EVENTS_PER_PLAN} (20 actions each; 80% progress reports, 20% RAG ratings after the structure), written through the SQLite adapter in appends of 10 events in the order they were recorded across plans (16 appends at once): interleaved. ${storeNote(kept)} Statistic: the median of 3 interleaved runs on each side, each run in its own process (every run on the same copy: a rebuild drops the read models and writes them again).`,
             `Baseline: one SELECT data, metadata FROM events ORDER BY position, JSON.parse of both columns per row (${parse.map(p => fmt(p.perSecond)).join(', ')} events/s). Rebuild: rebuildReadModels(store), i.e. readAll pages of 1000 through the adapter, every projection (plan catalogue with each plan's current state, tokens) into staged read models, one commit (${rebuilds.map(r => fmt(r.perSecond)).join(', ')} events/s).`,
             `For scale: reading all events through the adapter's readAll pages and doing nothing else runs at ${fmt(readAll.perSecond)} events/s.`,
           ],

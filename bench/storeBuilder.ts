@@ -103,38 +103,83 @@ export function* planEventStream(template: Template, spec: PlanSpec, startMs = D
 }
 
 /**
- * Appends every plan's events to the store: chunks of `chunk` events per append (default 10),
- * `parallel` plans written at once (so their appends interleave and share group commits).
+ * Appends every plan's events to the store in the order they were recorded across plans, as real
+ * traffic lays them out: the plan whose next event is the earliest appends its next `chunk`
+ * events (default 10), and the `parallel` earliest such appends (default 16) go at once, sharing
+ * group commits (a plan's own appends among them one after another). Every plan's history spans the same year, so a long plan's events are
+ * interleaved with the others' over its whole length, not written alone once they are done.
  * Returns the time taken in ms.
  */
 export async function fillStore(store: SqliteEventStore, template: Template, plans: PlanSpec[], options: { chunk?: number; parallel?: number; onProgress?: (events: number) => void } = {}): Promise<number> {
-  // Small appends from many plans at once: each plan's events lie interleaved with those of the
-  // plans written beside it, as real traffic lays them out (not in long contiguous runs).
   const chunk = options.chunk ?? 10
   const parallel = options.parallel ?? 16
   const t0 = performance.now()
+  interface Cursor {
+    planId: string
+    events: Generator<NewEvent>
+    next: NewEvent | undefined
+    version: number
+  }
+  const cursors: Cursor[] = plans.map(spec => {
+    const events = planEventStream(template, spec)
+    return { planId: spec.planId, events, next: events.next().value ?? undefined, version: 0 }
+  })
+  // A binary min-heap of the cursors with events left, by their next event's recording time.
+  const heap = cursors.filter(c => c.next)
+  const before = (a: Cursor, b: Cursor) => a.next!.recordedAt! < b.next!.recordedAt!
+  const up = (i: number) => {
+    for (let parent = (i - 1) >> 1; i > 0 && before(heap[i], heap[parent]); i = parent, parent = (i - 1) >> 1) [heap[i], heap[parent]] = [heap[parent], heap[i]]
+  }
+  const down = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1
+      const least = [l, l + 1].filter(c => c < heap.length).reduce((m, c) => (before(heap[c], heap[m]) ? c : m), i)
+      if (least === i) return
+      ;[heap[i], heap[least]] = [heap[least], heap[i]]
+      i = least
+    }
+  }
+  const pop = (): Cursor => {
+    const top = heap[0]
+    const last = heap.pop()!
+    if (heap.length > 0) {
+      heap[0] = last
+      down(0)
+    }
+    return top
+  }
+  for (let i = heap.length >> 1; i >= 0; i--) down(i)
   let written = 0
-  let next = 0
-  const worker = async () => {
-    while (next < plans.length) {
-      const spec = plans[next++]
-      let version = 0
-      let batch: NewEvent[] = []
-      const flush = async () => {
-        await store.append(planStreamId(spec.planId), batch, { expectedVersion: version })
-        version += batch.length
-        written += batch.length
-        batch = []
+  let reported = 0
+  while (heap.length > 0) {
+    // The earliest `parallel` chunks, a plan's several chunks (a long plan records more often) in order.
+    const round = new Map<Cursor, NewEvent[][]>()
+    for (let n = 0; n < parallel && heap.length > 0; n++) {
+      const cursor = pop()
+      const batch: NewEvent[] = []
+      while (cursor.next && batch.length < chunk) {
+        batch.push(cursor.next)
+        cursor.next = cursor.events.next().value ?? undefined
       }
-      for (const event of planEventStream(template, spec)) {
-        batch.push(event)
-        if (batch.length === chunk) await flush()
-        if (written % 100_000 < chunk) options.onProgress?.(written)
+      round.set(cursor, [...(round.get(cursor) ?? []), batch])
+      if (cursor.next) {
+        heap.push(cursor)
+        up(heap.length - 1)
       }
-      if (batch.length > 0) await flush()
+    }
+    await Promise.all(
+      [...round].map(async ([cursor, batches]) => {
+        for (const batch of batches) {
+          await store.append(planStreamId(cursor.planId), batch, { expectedVersion: cursor.version })
+          cursor.version += batch.length
+          written += batch.length
+        }
+      }),
+    )
+    if (written - reported >= 100_000 || heap.length === 0) {
+      reported = written
       options.onProgress?.(written)
     }
   }
-  await Promise.all(Array.from({ length: parallel }, worker))
   return performance.now() - t0
 }

@@ -38,7 +38,7 @@ export interface StoreSpec {
   plans: PlanSpec[]
   /** Events per append (default 10). */
   chunk?: number
-  /** Plans written at once, their appends interleaved (default 16). */
+  /** Appends at once, in the order the plans' events were recorded (default 16). */
   parallel?: number
   /** Rebuild the read models (plan catalogue, snapshots) once the events are in. */
   readModels?: boolean
