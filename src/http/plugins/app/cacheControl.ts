@@ -14,10 +14,12 @@ declare module 'fastify' {
 export const AUTHENTICATED_CACHE_CONTROL = 'private, no-cache'
 
 async function cacheControl(app: FastifyInstance): Promise<void> {
-  app.addHook('onSend', async (request, reply) => {
+  // A callback hook: nothing here awaits, and an async hook costs a promise per request.
+  app.addHook('onSend', (request, reply, payload, done) => {
     const declared = request.routeOptions.config?.cache
     if (declared) reply.header('Cache-Control', declared)
     else if (request.principal && !reply.hasHeader('cache-control')) reply.header('Cache-Control', AUTHENTICATED_CACHE_CONTROL)
+    done(null, payload)
   })
 }
 

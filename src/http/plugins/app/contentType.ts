@@ -9,13 +9,15 @@ function mediaType(header: string | undefined): string {
 }
 
 async function contentType(app: FastifyInstance): Promise<void> {
-  app.addHook('preValidation', async (request, reply) => {
+  // A callback hook: nothing here awaits (a read has no body and passes straight on).
+  app.addHook('preValidation', (request, reply, done) => {
     const schema = request.routeOptions.schema as { body?: unknown; consumes?: string[] } | undefined
-    if (!schema?.body || request.body === undefined) return
+    if (!schema?.body || request.body === undefined) return done()
     const accepted = schema.consumes ?? ['application/json']
     const actual = mediaType(request.headers['content-type'])
     const ok = accepted.some(type => actual === type || (type === 'application/json' && /^application\/[a-z0-9.+-]*\+json$/.test(actual)))
-    if (!ok) return sendProblem(reply, problem(415, `This route takes ${accepted.join(' or ')}, not ${actual || 'a body without a content type'}`))
+    if (ok) return done()
+    sendProblem(reply, problem(415, `This route takes ${accepted.join(' or ')}, not ${actual || 'a body without a content type'}`))
   })
 }
 
