@@ -5,7 +5,8 @@
 // whitespace collapsed: "DM", "dm" and " DM " are one owner; "D M" is another.
 //
 // splitOwners rules (for a whole "By whom" cell):
-// - Separators: "/", "&", ",", ";", newlines, and the word "and" between spaces ("ICM, DM and
+// - Separators: "/", "&", ",", ";", "|" (a table's cell divider typed inside a cell: "Acute Trust |
+//   PCT"), newlines, and the word "and" between spaces ("ICM, DM and
 //   JCG"); "Standards", "Brand" or "Andover" are never split.
 // - Not separators: a "/" or "&" glued between a one-letter abbreviation and the next letter
 //   ("A&E", "P/T", "I/P", "C&YP"), and anything inside brackets ("Public Health substance misuse
@@ -47,7 +48,7 @@ function splitTopLevel(text: string): string[] {
     if (OPENERS.includes(c)) depth++
     else if (CLOSERS.includes(c) && depth > 0) depth--
     if (depth === 0) {
-      if (c === ',' || c === ';' || c === '\n' || c === '\r' || ((c === '/' || c === '&') && !gluedAbbreviation(text, i))) {
+      if (c === ',' || c === ';' || c === '|' || c === '\n' || c === '\r' || ((c === '/' || c === '&') && !gluedAbbreviation(text, i))) {
         parts.push(current)
         current = ''
         i++
@@ -152,7 +153,7 @@ export function distinctOwners(labels: Iterable<string>): string[] {
   return out
 }
 
-/** Splits a "By whom" cell into owner labels: separators "/", "&", " and ", ",", ";" and newlines; trimmed, inner whitespace collapsed, empty parts dropped, duplicates (case-insensitive) dropped keeping the first spelling, order kept. */
+/** Splits a "By whom" cell into owner labels: separators "/", "&", " and ", ",", ";", "|" and newlines; trimmed, inner whitespace collapsed, empty parts dropped, duplicates (case-insensitive) dropped keeping the first spelling, order kept. */
 export function splitOwners(text: string): string[] {
   return distinctOwners(splitTopLevel(text).map(tidy))
 }

@@ -53,6 +53,17 @@ t.test('every separator', async t => {
     ['A1\nB1', ['A1', 'B1']],
     ['A1\r\nB1', ['A1', 'B1']],
     ['A1\tand\tB1', ['A1', 'B1']],
+    ['A1 | B1', ['A1', 'B1']],
+  ])
+})
+
+t.test('cells as a person lists their owners (issue 19)', async t => {
+  // Hand counts: two owners each.
+  check(t, [
+    ['Acute Trust | PCT', ['Acute Trust', 'PCT']],
+    ['DAT / PCT', ['DAT', 'PCT']],
+    ['Probation & Police', ['Probation', 'Police']],
+    ['DAAT Co-ordinator, Commissioning Manager', ['DAAT Co-ordinator', 'Commissioning Manager']],
   ])
 })
 

@@ -36,6 +36,7 @@ t.test('pipe tables: grids, objectives and actions as counted by hand', async t 
   t.equal(naloxone.text, 'Supply naloxone kits and training to every prisoner with an opiate history on release (HMP Kennet | HMP Oldbury)', 'an escaped "|" is a "|" in the cell')
   t.same([naloxone.byWhom, naloxone.due, naloxone.cost, naloxone.rag], ['Harm Reduction Lead', 'June 2010', '£4,500', 'green'])
   t.same([protocol.number, protocol.byWhom, protocol.due, protocol.cost, protocol.rag], ['1.1.3', 'Acute Trust | PCT', 'Sept 2010', 'nil', 'red'], 'the unescaped "|": every cell in its column')
+  t.same(protocol.owners, ['Acute Trust', 'PCT'], 'the "|" the cell kept divides its two owners')
   t.equal(plan.grids[1].objectives[0].actions[2].text, 'Review the triage pathway with GPs in shared care | GPwSI')
   t.match(plan.grids[0].narratives, [{ section: 'guidance', line: 9 }])
 })
