@@ -210,6 +210,17 @@ export function compileRules(extra?: ImportProfile): ImportRules {
   return rules
 }
 
+/**
+ * owners.wholeNames as one sticky regex for splitOwners: each phrase's words with any spaces
+ * between them, "&" standing for "&" or "and", ending at a word's end.
+ */
+export const ownerWholeNames = perRules(rules => {
+  const phrases = rules.profile.owners.wholeNames
+    .map(name => name.trim().split(/\s+/).map(w => (w === '&' ? '(?:&|and)' : escapeRegExp(w))).join('\\s*'))
+    .sort((a, b) => b.length - a.length)
+  return new RegExp(phrases.length ? `(?:${phrases.join('|')})(?![\\p{L}\\p{N}])` : '(?!)', 'iuy')
+})
+
 /** "Box 3: " before a heading or a column header: a template's box number (headings.box words), dropped. */
 export const boxPrefix = perRules(rules => new RegExp(`^(?:${wordsPattern(rules.profile.headings.box)})\\s*\\d{1,2}\\s*[:.]?\\s*`, 'iu'))
 

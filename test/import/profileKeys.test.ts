@@ -153,3 +153,9 @@ t.test('header.labelFiller and header.titleWords', async t => {
   t.notOk(header(read(running).warnings))
   t.ok(header(read(running, { header: { titleWords: ['programme'] } }).warnings), 'header.titleWords')
 })
+
+t.test('owners.wholeNames: an owner whose "&" is part of its name', async t => {
+  const text = plan('Objective 1: Shorter waits', 'Action\tBy when\tBy whom', '1. Open a clinic\tJune 2009\tDrug & Alcohol Action Team / Probation & Police')
+  t.same(actions(read(text).plan)[0]?.owners, ['Drug & Alcohol Action Team', 'Probation', 'Police'], 'the built-in names keep "Drug & Alcohol" whole')
+  t.same(actions(read(text, { owners: { wholeNames: ['probation & police'] } }).plan)[0]?.owners, ['Drug & Alcohol Action Team', 'Probation & Police'], 'owners.wholeNames')
+})

@@ -5,6 +5,7 @@
 // whitespace collapsed: "DM", "dm" and " DM " are one owner; "D M" is another.
 //
 // splitOwners rules (for a whole "By whom" cell):
+// - Names the caller marks whole (options.wholeNames: "Drug & Alcohol Action Team") are never split.
 // - Separators: "/", "&", ",", ";", "|" (a table's cell divider typed inside a cell: "Acute Trust |
 //   PCT"), newlines, and the word "and" between spaces ("ICM, DM and
 //   JCG"); "Standards", "Brand" or "Andover" are never split.
@@ -16,6 +17,14 @@
 //   part wholly in brackets unwrapped ("(Pharmacy Worker )" → "Pharmacy Worker"), stray dashes or
 //   colons at the ends dropped; empty parts are dropped ("SM/" → ["SM"]), and later duplicates
 //   (case-insensitive) are dropped keeping the first spelling and the order.
+
+export interface SplitOwnersOptions {
+  /**
+   * Names whose "&" or "and" is part of one owner's name, as a sticky ("y") regex tried at the
+   * start of each word: what it matches is never split. The importer builds it from its profile.
+   */
+  wholeNames?: RegExp
+}
 
 /** The comparison key of a label: trimmed, whitespace collapsed, lower case. Labels match when their keys are equal. */
 export function ownerKey(label: string): string {
@@ -37,7 +46,7 @@ const AND = /^\s+and\s+/i
 const OPENERS = '([{'
 const CLOSERS = ')]}'
 
-function splitTopLevel(text: string): string[] {
+function splitTopLevel(text: string, wholeNames?: RegExp): string[] {
   const parts: string[] = []
   let depth = 0
   let current = ''
@@ -48,6 +57,16 @@ function splitTopLevel(text: string): string[] {
     if (OPENERS.includes(c)) depth++
     else if (CLOSERS.includes(c) && depth > 0) depth--
     if (depth === 0) {
+      // A name whose "&" or "and" is its own ("Drug & Alcohol Action Team") is taken whole.
+      if (wholeNames && !isLetter(text[i - 1]) && isLetter(c)) {
+        wholeNames.lastIndex = i
+        const whole = wholeNames.exec(text)
+        if (whole) {
+          current += whole[0]
+          i += whole[0].length
+          continue
+        }
+      }
       if (c === ',' || c === ';' || c === '|' || c === '\n' || c === '\r' || ((c === '/' || c === '&') && !gluedAbbreviation(text, i))) {
         parts.push(current)
         current = ''
@@ -154,8 +173,8 @@ export function distinctOwners(labels: Iterable<string>): string[] {
 }
 
 /** Splits a "By whom" cell into owner labels: separators "/", "&", " and ", ",", ";", "|" and newlines; trimmed, inner whitespace collapsed, empty parts dropped, duplicates (case-insensitive) dropped keeping the first spelling, order kept. */
-export function splitOwners(text: string): string[] {
-  return distinctOwners(splitTopLevel(text).map(tidy))
+export function splitOwners(text: string, options: SplitOwnersOptions = {}): string[] {
+  return distinctOwners(splitTopLevel(text, options.wholeNames).map(tidy))
 }
 
 /** Normalises a list of labels given one by one (API input): trims, collapses whitespace, drops case-insensitive duplicates, keeps order. Does NOT split on separators. */

@@ -123,6 +123,16 @@ export const DEFAULT_PROFILE: FullProfile = {
     // A short line with one of these words and a year names the plan: "Treatment Plan 2003/04".
     titleWords: ['plan', 'planning', 'strategy'],
   },
+  // Names whose "&" or "and" is part of one owner's name ("Drug & Alcohol Action Team", "Children
+  // and Young People's Service", "Crime & Disorder Reduction Partnership"), not a divider between
+  // owners as in "Probation & Police" or "DAT and PCT".
+  owners: {
+    wholeNames: [
+      'drug & alcohol', 'drugs & alcohol', 'alcohol & drug', 'alcohol & drugs', 'substance misuse & alcohol',
+      'children & young people', 'children & families', 'young people & families', 'crime & disorder',
+      'safer & stronger', 'health & social care', 'health & wellbeing', 'education & skills', 'housing & support',
+    ],
+  },
   // Header words of tables that hold no actions: read as what they are where the reader knows
   // them (budgets, progress reports), otherwise left out with a warning.
   tables: {

@@ -103,6 +103,11 @@ export const ImportProfileSchema = z
     })
       .optional()
       .describe('The header\'s "Label: value" lines and title.'),
+    owners: group({
+      wholeNames: 'Names in a "By whom" cell whose "&" or "and" is part of one owner\'s name, not a divider between owners: "drug & alcohol" keeps "Drug & Alcohol Action Team" (and "Drug and Alcohol Action Team") whole. Whole words in any case; "&" in a phrase stands for "&" or "and".',
+    })
+      .optional()
+      .describe('Owners named in a "By whom" cell.'),
     tables: group({
       budget: `${PHRASES} Header words of budget tables.`,
       selfAssessment: `${PHRASES} Header words of self-assessment tables.`,

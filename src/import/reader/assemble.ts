@@ -3,6 +3,7 @@
 import { GRID_NARRATIVE_SECTIONS, type BudgetLine } from '../../domain/events.js'
 import { MAX_BUDGET_LINES, MAX_ITEM_NUMBER, MAX_OWNERS_PER_ACTION, MAX_SHORT_TEXT, MAX_TEXT } from '../../domain/limits.js'
 import { splitOwners } from '../../domain/values/owners.js'
+import { ownerWholeNames } from '../profile.js'
 import type { Money, Rag } from '../../domain/values/types.js'
 import { ragWord } from '../columnContent.js'
 import type { ImportRules } from '../profile.js'
@@ -39,7 +40,7 @@ function toAction(d: ActionDraft, warnings: ImportWarning[], rules: ImportRules)
     if (!rag) warnings.push({ line: d.line, message: `RAG "${d.rag}" is not Red, Amber or Green; not recorded` })
   }
   const byWhom = d.who.trim()
-  const owners = (byWhom ? splitOwners(byWhom) : [])
+  const owners = (byWhom ? splitOwners(byWhom, { wholeNames: ownerWholeNames(rules) }) : [])
     .map((o: string) => limit(o.trim(), MAX_SHORT, 'owner', d.line, warnings))
     .filter((o: string) => o.length > 0)
   if (owners.length > MAX_OWNERS_PER_ACTION) {

@@ -33,6 +33,9 @@ t.test('owners: splitting a "By whom" cell', async t => {
   linear(t, 'a run of dashes before a label', splitOwners, n => `${'-'.repeat(n)}DM`)
   linear(t, 'many labels', splitOwners, n => 'DM, '.repeat(n / 4))
   linear(t, 'letters', splitOwners, n => 'a'.repeat(n))
+  const wholeNames = /(?:drug\s*(?:&|and)\s*alcohol)(?![\p{L}\p{N}])/iuy
+  linear(t, 'whole names tried at every word', (s: string) => splitOwners(s, { wholeNames }), n => 'drug & '.repeat(n / 7))
+  linear(t, 'a whole name\'s words apart by a run of spaces', (s: string) => splitOwners(s, { wholeNames }), n => `drug${' '.repeat(n)}x`)
 })
 
 t.test('money: parsing a cost cell', async t => {

@@ -210,3 +210,17 @@ t.test('properties', async t => {
   )
   t.pass('properties hold')
 })
+
+t.test('names the caller marks whole keep their "&" and "and"', async t => {
+  const wholeNames = /(?:drugs?\s*(?:&|and)\s*alcohol|children\s*(?:&|and)\s*young\s*people)(?![\p{L}\p{N}])/iuy
+  t.same(splitOwners('Drug & Alcohol Action Team', { wholeNames }), ['Drug & Alcohol Action Team'])
+  t.same(splitOwners('Drug and Alcohol Action Team / PCT', { wholeNames }), ['Drug and Alcohol Action Team', 'PCT'])
+  t.same(splitOwners('Probation & Police, drugs & alcohol team and Children and Young People Service', { wholeNames }), [
+    'Probation',
+    'Police',
+    'drugs & alcohol team',
+    'Children and Young People Service',
+  ])
+  t.same(splitOwners('Drug & Alcoholics Anonymous', { wholeNames }), ['Drug', 'Alcoholics Anonymous'], 'a whole name ends at a word\'s end')
+  t.same(splitOwners('Drug & Alcohol Action Team'), ['Drug', 'Alcohol Action Team'], 'without whole names "&" divides, as before')
+})
