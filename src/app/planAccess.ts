@@ -7,6 +7,7 @@
 // partnership and owner labels) is kept until the runner applies an event of the plan that can
 // change it (or restarts): one catalogue read per plan and change of owners, not one per request.
 // Another process's change is seen once this process's runner has its events.
+import { LRUCache } from 'lru-cache'
 import type { Principal } from '../domain/actor.js'
 import { NotFoundError } from '../domain/errors.js'
 import { isPlanStream, planIdOfStream } from '../domain/planStream.js'
@@ -17,19 +18,19 @@ import type { ReadModelStore } from '../projections/storage/readModelStore.js'
 import type { EventStore } from '../store/eventStore.js'
 
 const CATCH_UP_MS = 2_000
-/** Catalogue entries kept (the first read dropped first). */
+/** Catalogue entries kept (the least recently used dropped first). */
 const KEPT_ENTRIES = 4096
 
 export class PlanAccess {
   /** Null when the runner cannot say what changed: then nothing is kept. */
-  private readonly entries: Map<string, CatalogueEntry> | null
+  private readonly entries: LRUCache<string, CatalogueEntry> | null
 
   constructor(
     private readonly store: EventStore,
     private readonly readModels: ReadModelStore,
     private readonly runner: ProjectionRunner,
   ) {
-    const entries = new Map<string, CatalogueEntry>()
+    const entries = new LRUCache<string, CatalogueEntry>({ max: KEPT_ENTRIES })
     this.entries = runner.onApplied ? entries : null
     runner.onApplied?.(events => {
       if (events === null) return entries.clear()
@@ -56,7 +57,6 @@ export class PlanAccess {
     const entry = this.readModels.get<CatalogueEntry>(PLANS_COLLECTION, planId)
     if (entry === undefined || !entries) return entry
     entries.set(planId, entry)
-    if (entries.size > KEPT_ENTRIES) entries.delete(entries.keys().next().value as string)
     return entry
   }
 }

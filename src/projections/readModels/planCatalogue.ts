@@ -10,6 +10,7 @@
 // Idempotent by position: an event at or below the stored state's version is skipped.
 import { effectiveDateOf, isPlanEventType } from '../../domain/events.js'
 import { isPlanStream, planIdOfStream, planStreamId } from '../../domain/planStream.js'
+import { LRUCache } from 'lru-cache'
 import type { EventStore } from '../../store/eventStore.js'
 import { applyToPlanState, EFFECTIVE_ALWAYS, ownerLabelsOf, type PlanState } from '../folds/planState.js'
 import type { ReadModelStore } from '../storage/readModelStore.js'
@@ -75,7 +76,7 @@ const KEPT_STATES = 256
  * rolled back after it, leaves nothing that could match.
  */
 class KeptStates {
-  private readonly states = new Map<string, { state: PlanState; hash: string }>()
+  private readonly states = new LRUCache<string, { state: PlanState; hash: string }>({ max: KEPT_STATES })
 
   take(planId: string, stored: CatalogueEntry | undefined): PlanState | undefined {
     const kept = this.states.get(planId)
@@ -86,7 +87,6 @@ class KeptStates {
 
   keep(planId: string, state: PlanState, hash: string): void {
     this.states.set(planId, { state, hash })
-    if (this.states.size > KEPT_STATES) this.states.delete(this.states.keys().next().value as string)
   }
 }
 
