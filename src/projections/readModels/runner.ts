@@ -20,14 +20,8 @@ export interface Projection {
    * runs: only then may a projection keep a document it wrote for its next batch. A rebuild's
    * staged writes outlive many awaits, so it passes nothing.
    */
-  apply(event: StoredEvent, tx: ReadModelStore, live?: LiveBatch): void
+  apply(event: StoredEvent, tx: ReadModelStore, live?: boolean): void
 }
-
-export interface LiveBatch {
-  live: true
-}
-
-const LIVE: LiveBatch = { live: true }
 
 export interface ProjectionRunner {
   /** Resolves true once every projection has applied `position`, false on timeout (default 5 s) or close. */
@@ -96,7 +90,7 @@ function assertUniqueNames(projections: Projection[]): void {
  */
 function applyBatch(readModels: ReadModelStore, projections: Projection[], events: StoredEvent[], expected?: Map<string, number>): Map<string, number> {
   // A runner over an overlay (never in the application) commits into writes that outlive the batch.
-  const live = readModels instanceof Overlay ? undefined : LIVE
+  const live = !(readModels instanceof Overlay)
   return readModels.transaction(tx => {
     const checkpoints = new Map<string, number>()
     for (const p of projections) {
