@@ -6,7 +6,7 @@
 import { defaultPlanTitle } from '../domain/planTitle.js'
 import { matchGridHeading, mayHoldGridHeading, type GridHeading } from './gridStructure.js'
 import { readPlanHeader } from './header.js'
-import { compileRules, DEFAULT_RULES, type ImportRules } from './profile.js'
+import { rulesFor, type ImportRules } from './profile.js'
 import { EMPTY_DOCUMENT, refuseInput } from './limits.js'
 import { noGridHeading, noGridRead, noYear, together, type Refusal } from './refusals.js'
 import { findOutline, OUTLINE_HINT } from './outline.js'
@@ -25,7 +25,7 @@ export function parsePlanDocument(text: string, options: ParseOptions = {}): Par
 
   // Fast refusal: no line can be a grid heading if the profile's grid words never occur. (One
   // linear scan; saves cleaning every line of a large text that is not a plan.)
-  const rules = options.profile ? compileRules(options.profile) : DEFAULT_RULES
+  const rules = rulesFor(options.profile)
   if (!mayHoldGridHeading(text, rules) && !OUTLINE_HINT.test(text)) {
     // Lines as they are, uncleaned: enough to say what was missing and which word would help.
     const lines: DocLine[] = text.split(/\r?\n/).map((raw, i) => {
@@ -44,7 +44,7 @@ export function parsePlanDocument(text: string, options: ParseOptions = {}): Par
  */
 export function parsePlanLines(lines: SourceLine[], options: ParseOptions = {}): ParseResult {
   const { docLines, sources } = fromSourceLines(lines)
-  const result = parseDocLines(docLines, options, options.profile ? compileRules(options.profile) : DEFAULT_RULES)
+  const result = parseDocLines(docLines, options, rulesFor(options.profile))
   const tag = <T extends { line: number; source?: string }>(w: T): T => {
     const source = sources.get(w.line)
     return source === undefined ? w : { ...w, source }

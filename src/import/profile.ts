@@ -225,3 +225,8 @@ export const ownerWholeNames = perRules(rules => {
 export const boxPrefix = perRules(rules => new RegExp(`^(?:${wordsPattern(rules.profile.headings.box)})\\s*\\d{1,2}\\s*[:.]?\\s*`, 'iu'))
 
 export const DEFAULT_RULES: ImportRules = compileRules()
+
+/** The rules of a parse: the built-in ones (compiled once, at start-up) unless a profile adds words. */
+export function rulesFor(profile: ImportProfile | undefined): ImportRules {
+  return profile ? compileRules(profile) : DEFAULT_RULES
+}
