@@ -1,10 +1,10 @@
 // The fastify app factory: third-party plugins first, then our shared plugins, then routes.
 // Testable with inject(); the server entry point only adds listen() and shutdown.
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import { validatorCompiler } from 'fastify-type-provider-zod'
 import { randomUUID } from 'node:crypto'
 import type { GridLedger } from '../app/gridledger.js'
-import { isUnchecked } from './responseSchemas.js'
+import { compileResponseSerializer } from './responseSerializer.js'
 import authPlugin from './plugins/app/auth.js'
 import cacheControlPlugin from './plugins/app/cacheControl.js'
 import commandsPlugin from './plugins/app/commands.js'
@@ -77,8 +77,8 @@ export async function buildApp(ledger: GridLedger, options: AppOptions = {}): Pr
     for (const method of [route.method].flat()) routeTable.push(`${method} ${route.url}`)
   })
   app.setValidatorCompiler(validatorCompiler)
-  // The large reads are documented in full but sent as they are (the API tests check them against the document).
-  app.setSerializerCompiler(route => (isUnchecked(route.schema) ? (data: unknown) => JSON.stringify(data) : serializerCompiler(route as Parameters<typeof serializerCompiler>[0])))
+  // Answers are written by serialisers compiled from the same schemas (responseSerializer.ts).
+  app.setSerializerCompiler(route => compileResponseSerializer(route as Parameters<typeof compileResponseSerializer>[0]))
 
   // Third-party plugins.
   await registerHelmet(app)

@@ -1,0 +1,34 @@
+// Answers are written by serialisers compiled once per route from the route's own response
+// schema: the zod schema's JSON Schema (the one the OpenAPI document shows) compiled by
+// fast-json-stringify, fastify's own serialiser. A zod check of every answer before
+// JSON.stringify cost more than writing it; what an answer holds is checked instead by the API
+// tests, which validate every answer they receive against the OpenAPI document.
+// Like zod's parse, the compiled serialiser writes only the properties the schema names, and a
+// required property that is missing fails the request (500) rather than sending a wrong answer.
+// The large reads whose answers are prepared as JSON text (isUnchecked) are sent as they are.
+import fastJsonStringify from 'fast-json-stringify'
+import { serializerCompiler as zodSerializerCompiler } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { isUnchecked } from './responseSchemas.js'
+
+type RouteSchema = Parameters<typeof zodSerializerCompiler>[0]
+
+/** The serialiser for one response schema: compiled where its JSON Schema says everything, else zod's. */
+export function compileResponseSerializer(route: RouteSchema): (data: unknown) => string {
+  if (isUnchecked(route.schema)) return data => JSON.stringify(data)
+  const jsonSchema = compilableJsonSchema(route.schema)
+  return jsonSchema ? fastJsonStringify(jsonSchema) : zodSerializerCompiler(route)
+}
+
+/**
+ * The schema as JSON Schema (draft 7, fast-json-stringify's dialect), or null when it holds
+ * something JSON Schema cannot say (then zod's own serialiser is used for it).
+ */
+export function compilableJsonSchema(schema: unknown): Record<string, unknown> | null {
+  if (!(schema instanceof z.ZodType)) return null
+  try {
+    return z.toJSONSchema(schema, { io: 'output', target: 'draft-7', unrepresentable: 'throw' }) as Record<string, unknown>
+  } catch {
+    return null
+  }
+}
