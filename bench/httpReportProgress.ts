@@ -94,6 +94,8 @@ async function run(): Promise<BenchResult> {
     const health = await measuredRound(server.child.pid!, 200, () => hammer(server.url, [{ method: 'GET', path: '/health' }], {}, SECONDS))
     log(`http: context: ReportProgress on a memory-store server (${SECONDS} s after a 2 s warm-up)`)
     const memory = await memoryStoreRound()
+    log(`http: context: ReportProgress with the command path answered at once (${SECONDS} s after a 2 s warm-up)`)
+    const ceiling = await ceilingRound()
     // Every 201 must be one stored event: the plans' versions grew by exactly the acknowledged count.
     const versionsAfter = await planVersions(server.url)
     const recorded = [...versionsAfter].reduce((sum, [id, v]) => sum + v - (versionsBefore.get(id) ?? 0), 0)
@@ -119,12 +121,12 @@ async function run(): Promise<BenchResult> {
             `${ROUNDS} alternating ${SECONDS} s rounds per server after a 2 s warm-up each; statistic: the median over the rounds of each round's mean req/s, on both sides, and the worst round's p99. Hello-world: ${baseline.map(b => `${fmt(b.requestsPerSecond)} req/s p99 ${b.p99Ms} ms`).join('; ')}. Ours: ${ours.map(o => `${fmt(o.requestsPerSecond)} req/s p50 ${o.p50Ms} ms p99 ${o.p99Ms} ms`).join('; ')}.`,
             `Server CPU time per answered request (user + system, every thread, from /proc/<pid>/stat over each round; median of the rounds): hello-world ${fmt(helloCpu)} µs (${baseline.map(b => fmt(b.cpuMicros ?? NaN)).join(', ')}), ours ${fmt(ourCpu)} µs (${ours.map(o => fmt(o.cpuMicros ?? NaN)).join(', ')}), GET /health on our server ${fmt(health.cpuMicros ?? NaN)} µs; hello-world / ours ${(helloCpu / ourCpu).toFixed(2)}: what the req/s ratio would be with a core for each server and the load generator elsewhere.`,
             `Ours: \`gridledger serve\` on a SQLite file (WAL; each 201 follows the fdatasync that covers its group commit), GRIDLEDGER_RATE_LIMIT=0, LOG_LEVEL=info (one log line per request), a provider token owning every action; POSTs rotate over ${targets.length} actions in ${PLANS} plans. Body ${helloBody.length} bytes for both servers.`,
-            `Where the time goes (context, same run): GET /health on the same server, a route that touches no store, ran at ${fmt(health.requestsPerSecond)} req/s, ${(health.requestsPerSecond / base).toFixed(2)} of hello-world; ReportProgress on a server whose store is memory (no SQLite, no fsync, nothing durable) ran at ${fmt(memory.requestsPerSecond)} req/s, ${(memory.requestsPerSecond / base).toFixed(2)} of hello-world, against ${ratio.toFixed(2)} on SQLite. Profiles: bench/analysis.md.`,
+            `Where the time goes (context, same run): GET /health on the same server, a route that touches no store, ran at ${fmt(health.requestsPerSecond)} req/s, ${(health.requestsPerSecond / base).toFixed(2)} of hello-world; ReportProgress on a server whose store is memory (no SQLite, no fsync, nothing durable) ran at ${fmt(memory.requestsPerSecond)} req/s, ${(memory.requestsPerSecond / base).toFixed(2)} of hello-world, against ${ratio.toFixed(2)} on SQLite. The same route with the command path answered at once (bench/ceilingServer.ts: \`gridledger serve\` on the memory store whose command handler, after seeding, returns a made-up outcome: no decision, no append, no projection; authentication, plan access, zod, helmet, the serialiser and the log line as ever) ran at ${fmt(ceiling.requestsPerSecond)} req/s, ${(ceiling.requestsPerSecond / base).toFixed(2)} of hello-world, ${fmt(ceiling.cpuMicros ?? NaN)} µs of server CPU per request: the most any change below the HTTP layer could reach. Profiles: bench/analysis.md.`,
             `Check: ${fmt(acknowledged)} requests answered 201 and the plans' versions grew by ${fmt(recorded)} events (${recorded >= acknowledged && recorded - acknowledged <= inFlightAtStops ? `the ${fmt(recorded - acknowledged)} more are requests in flight when autocannon stopped, at most ${CONNECTIONS} per run: it drops them uncounted` : 'MISMATCH: more 201s than events, or more unanswered than connections'}). ${others.length ? `Other answers: ${others.map(([c, k]) => `${c} ×${k}`).join(', ')}.` : 'No other status.'} Errors ${ours.reduce((s, o) => s + o.errors, 0)}, timeouts ${ours.reduce((s, o) => s + o.timeouts, 0)}.`,
           ],
         },
       ],
-      raw: { baseline, ours, acknowledged, recorded, health, memory },
+      raw: { baseline, ours, acknowledged, recorded, health, memory, ceiling },
     }
   } finally {
     hello.kill('SIGTERM')
@@ -136,7 +138,7 @@ async function run(): Promise<BenchResult> {
 const jsonHeaders = { 'content-type': 'application/json' }
 
 /** Seeds PLANS plans over HTTP and a provider token owning every action; the ReportProgress load over them. */
-async function seedForProgress(url: string): Promise<{ targets: string[]; progress: autocannon.RequestSpec[]; providerToken: string }> {
+export async function seedForProgress(url: string): Promise<{ targets: string[]; progress: autocannon.RequestSpec[]; providerToken: string }> {
   log(`http: seeding ${PLANS} plans × ${ACTIONS_PER_PLAN} actions`)
   const plans: SeededPlan[] = []
   for (let i = 0; i < PLANS; i++) plans.push(await seedPlanOverHttp(url, ACTIONS_PER_PLAN, `Partnership ${i + 1} DAAT`))
@@ -166,6 +168,25 @@ async function memoryStoreRound(): Promise<Load> {
     const headers = { ...jsonHeaders, authorization: `Bearer ${providerToken}` }
     await hammer(server.url, progress, headers, 2)
     return summarise(await hammer(server.url, progress, headers, SECONDS), 201)
+  } finally {
+    await server.kill('SIGTERM')
+  }
+}
+
+/** One round against bench/ceilingServer.ts: seeded through the real command path, then loaded with it short-circuited. */
+async function ceilingRound(): Promise<Load> {
+  const server = await startServer({ store: 'memory:', dropLogAfterStart: true, entry: join(BENCH_DIR, 'ceilingServer.ts') })
+  try {
+    const { progress, providerToken } = await seedForProgress(server.url)
+    server.child.kill('SIGWINCH')
+    const headers = { ...jsonHeaders, authorization: `Bearer ${providerToken}` }
+    await hammer(server.url, progress, headers, 2)
+    const before = await planVersions(server.url)
+    const load = await measuredRound(server.child.pid!, 201, () => hammer(server.url, progress, headers, SECONDS))
+    // Short-circuited means nothing recorded: a grown plan would mean the real path ran.
+    const after = await planVersions(server.url)
+    if ([...after].some(([id, v]) => v !== before.get(id))) throw new Error('ceiling round: plans grew, so the command path was not short-circuited')
+    return load
   } finally {
     await server.kill('SIGTERM')
   }
