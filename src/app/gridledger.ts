@@ -111,7 +111,8 @@ export async function assembleGridLedger({ store, readModels }: Backend, options
   await projections.waitFor(await store.headPosition(), 60_000)
   const idempotency = new IdempotencyService(store, { retentionMs: options.idempotencyRetentionMs, clock })
   idempotency.startPruning()
-  const plans = new PlanQueries(store, readModels, projections, clock)
+  const planAccess = new PlanAccess(store, readModels, projections)
+  const plans = new PlanQueries(store, readModels, projections, clock, planAccess)
   // Without a key source (tests, in-process tools), a key for this process only.
   const heads = new ChainHeads(store, clock, options.signer ?? (() => openSigner({})))
   const feed = new Feed(store, readModels, projections)
@@ -127,7 +128,7 @@ export async function assembleGridLedger({ store, readModels }: Backend, options
     tokens,
     plans,
     meetings: new MeetingQueries(plans, clock),
-    planAccess: new PlanAccess(store, readModels, projections),
+    planAccess,
     feed,
     imports: new ImportService(store, commands, clock, options.importBudgetMs, new ImportProfiles(options.importProfilesDir)),
     signOffs: new SignOffService(plans, heads, clock),

@@ -25,6 +25,7 @@ import type { ChainVerdict } from '../store/hashChain.js'
 import { checkStreamIntegrity } from '../store/integrity.js'
 import { checkSignOffs, type SignOffCheck } from '../projections/folds/signOffs.js'
 import type { Clock } from './clock.js'
+import { PlanAccess } from './planAccess.js'
 
 /** "Now" for a read of these events: the clock, or the latest event's time when another instance's clock ran ahead. */
 export function readInstant(events: RecordedPlanEvent[], now: Date): string {
@@ -64,6 +65,8 @@ export class PlanQueries {
     private readonly readModels: ReadModelStore,
     private readonly runner: ProjectionRunner,
     private readonly clock: Clock,
+    /** Who may see which plan (the HTTP layer's own, so both keep one cache). */
+    private readonly access: PlanAccess = new PlanAccess(store, readModels, runner),
   ) {
     this.current = new CurrentReads(store, readModels)
   }
@@ -199,11 +202,14 @@ export class PlanQueries {
   }
 
   /** Throws NotFoundError unless the plan exists for the principal: from the catalogue, else from the plan's events. */
+  /**
+   * From the plan catalogue (PlanAccess), never by folding the plan's history: a plan the
+   * principal may not see costs the same whatever its length. Those who see every plan pass; a
+   * plan that does not exist is then their 404 from the read itself.
+   */
   private async requireVisible(planId: string, principal: Principal): Promise<void> {
     if (seesEveryPlan(principal)) return
-    const entry = this.readModels.get<CatalogueEntry>(PLANS_COLLECTION, planId)
-    if (entry && planVisibility(principal)(entry)) return
-    await this.events(planId, principal)
+    await this.access.requireVisible(planId, principal)
   }
 
   /**

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3'
 import t from 'tap'
 import type { Principal } from '../../src/domain/actor.js'
 import { PlanQueries } from '../../src/app/planQueries.js'
+import { planStreamId } from '../../src/domain/planStream.js'
 import { createPlanCatalogueProjection } from '../../src/projections/readModels/planCatalogue.js'
 import { rebuildProjections, type ProjectionRunner } from '../../src/projections/readModels/runner.js'
 import { PlanScript } from '../projections/support/planScript.js'
@@ -97,4 +98,23 @@ t.test('an as-of read at the end of a plan reads the same rows and bytes at n an
   t.equal(n4.rows, n.rows, `the same rows read (${n.rows})`)
   // Digits in versions and times may differ by a few bytes; a growing index or state would not.
   t.ok(Math.abs(n4.bytes - n.bytes) <= 32, `the same bytes read: ${n.bytes} at n, ${n4.bytes} at 4n`)
+})
+
+t.test('a principal who may not see the plan is refused from the catalogue, without reading the plan’s history', async t => {
+  const stranger: Principal = { tokenId: 'tok-stranger', role: 'provider', label: 'another provider', owners: ['Another Provider'] }
+  const costs: Array<{ rows: number; streamRows: number }> = []
+  for (const updates of [500, 2_000]) {
+    const { store, readModels } = await interleavedStore(updates)
+    const plans = new PlanQueries(store, readModels, RUNNER, () => new Date('2009-06-01T00:00:00.000Z'))
+    const { executed } = await recordStatements(async () => {
+      await t.rejects(plans.state('p-long', stranger, {}), { name: 'NotFoundError' }, `${updates} updates: the same 404 as a plan that does not exist`)
+      await t.rejects(plans.history('p-long', stranger, {}), { name: 'NotFoundError' }, `${updates} updates: its history too`)
+    })
+    costs.push({ rows: executed.reduce((n, e) => n + e.rows, 0), streamRows: executed.filter(e => e.args.includes(planStreamId('p-long'))).reduce((n, e) => n + e.rows, 0) })
+    await store.close()
+  }
+  const [n, n4] = costs
+  t.equal(n.streamRows, 0, `no event of the plan read at n (${n.streamRows} rows)`)
+  t.equal(n4.streamRows, 0, `none at 4n (${n4.streamRows} rows)`)
+  t.equal(n4.rows, n.rows, `the same rows read at n and 4n (${n.rows}, ${n4.rows})`)
 })
