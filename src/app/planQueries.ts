@@ -4,7 +4,6 @@
 // live action) is checked here, on every read.
 import type { Principal } from '../domain/actor.js'
 import { NotFoundError } from '../domain/errors.js'
-import { fold, planScope } from '../domain/planDecider.js'
 import { maySeePlan, planVisibility, seesEveryPlan } from '../domain/visibility.js'
 import { londonDate } from '../domain/values/calendarDate.js'
 import type { QuarterNumber } from '../domain/values/financialYear.js'
@@ -106,12 +105,10 @@ export class PlanQueries {
 
   /** The plan's events, after checking that it exists and the principal may see it. */
   async events(planId: string, principal: Principal): Promise<RecordedPlanEvent[]> {
+    await this.requireVisible(planId, principal)
     const stored = await this.store.readStream(planStreamId(planId))
-    const events = stored.map(fromStored)
-    if (events.length === 0) throw new NotFoundError('plan', planId)
-    // Fold only when the principal's sight depends on the plan.
-    if (!seesEveryPlan(principal) && !maySeePlan(principal, planScope(fold(events.map(e => e.event))))) throw new NotFoundError('plan', planId)
-    return events
+    if (stored.length === 0) throw new NotFoundError('plan', planId)
+    return stored.map(fromStored)
   }
 
   /** The plan state with each action's suggested RAG for the read's date (suggestedRags.ts). */

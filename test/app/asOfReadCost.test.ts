@@ -109,6 +109,7 @@ t.test('a principal who may not see the plan is refused from the catalogue, with
     const { executed } = await recordStatements(async () => {
       await t.rejects(plans.state('p-long', stranger, {}), { name: 'NotFoundError' }, `${updates} updates: the same 404 as a plan that does not exist`)
       await t.rejects(plans.history('p-long', stranger, {}), { name: 'NotFoundError' }, `${updates} updates: its history too`)
+      await t.rejects(plans.events('p-long', stranger), { name: 'NotFoundError' }, `${updates} updates: and its events (meetings, sign-offs, changes)`)
     })
     costs.push({ rows: executed.reduce((n, e) => n + e.rows, 0), streamRows: executed.filter(e => e.args.includes(planStreamId('p-long'))).reduce((n, e) => n + e.rows, 0) })
     await store.close()
