@@ -10,7 +10,7 @@ import type { QuarterNumber } from '../domain/values/financialYear.js'
 import { historyLimit, historyPage, type HistoryPage } from '../projections/folds/history.js'
 import { listPlans, planYear, PLANS_COLLECTION, type CatalogueEntry } from '../projections/readModels/planCatalogue.js'
 import { foldFromSnapshot } from '../projections/readModels/planSnapshots.js'
-import { projectPlanState, type PlanState } from '../projections/folds/planState.js'
+import type { PlanState } from '../projections/folds/planState.js'
 import { planChanges, type PlanChanges } from '../projections/folds/planChanges.js'
 import { isQuarterNumber, planQuarter, reportFromState, type QuarterlyReport } from '../projections/folds/quarterlyReport.js'
 import { withSuggestedRags, type PlanRead } from '../projections/folds/suggestedRags.js'
@@ -133,19 +133,30 @@ export class PlanQueries {
 
   /**
    * The plan at `to` against the plan at `from`, each effective on `effectiveOn` when given,
-   * else on its own instant's date (as a plain read at that instant would be).
+   * else on its own instant's date (as a plain read at that instant would be). Each side is an
+   * as-of read, folded from its nearest snapshot: the cost does not grow with the history before.
    */
   async changes(planId: string, principal: Principal, options: { from: string; to: string; effectiveOn?: string }): Promise<PlanChanges> {
-    const events = await this.events(planId, principal)
-    const from = this.stateAt(events, new Date(options.from).toISOString(), options.effectiveOn)
-    const to = this.stateAt(events, new Date(options.to).toISOString(), options.effectiveOn)
-    return planChanges(from, to, { from: new Date(options.from).toISOString(), to: new Date(options.to).toISOString() })
+    await this.requireVisible(planId, principal)
+    const from = new Date(options.from).toISOString()
+    const to = new Date(options.to).toISOString()
+    const before = await this.stateAt(planId, from, options.effectiveOn)
+    const after = await this.stateAt(planId, to, options.effectiveOn)
+    // Neither instant shows the plan: it may not exist at all, or only not yet.
+    if (!before && !after && (await this.store.streamVersion(planStreamId(planId))) === 0) throw new NotFoundError('plan', planId)
+    return planChanges(before, after, { from, to })
   }
 
-  /** The plan state as of an instant, effective on the date given or else that instant's (never later than today). */
-  private stateAt(events: RecordedPlanEvent[], asOf: string, effectiveOn: string | undefined): PlanState | null {
+  /** The plan state as of an instant, effective on the date given or else that instant's (never later than today); null before the plan. */
+  private async stateAt(planId: string, asOf: string, effectiveOn: string | undefined): Promise<PlanState | null> {
     const now = this.clock().toISOString()
-    return projectPlanState(events, { asOf, effectiveOn: effectiveOn ?? londonDate(asOf < now ? asOf : now) })
+    const on = effectiveOn ?? londonDate(asOf < now ? asOf : now)
+    const { state } = await foldFromSnapshot(this.store, this.readModels, planId, { asOf, effectiveOn: on })
+    if (state) {
+      state.asOf = asOf
+      state.effectiveOn = on
+    }
+    return state
   }
 
   async report(planId: string, principal: Principal, options: { quarter: QuarterNumber; asOf?: string }): Promise<QuarterlyReport> {
@@ -161,15 +172,6 @@ export class PlanQueries {
     const asOf = options.asOf === undefined ? null : new Date(options.asOf).toISOString()
     const state = await this.foldFromSnapshot(planId, asOf, planQuarter(year, options.quarter).to, this.clock().toISOString())
     return { report: reportFromState(state, options.quarter), version: state.version }
-  }
-
-  /**
-   * The instant a read is as of: the one asked for, else now — or, when another instance whose
-   * clock runs ahead of ours recorded the latest event, that event's time, so "now" never hides
-   * what has been acknowledged.
-   */
-  private asOf(events: RecordedPlanEvent[], requested: string | undefined): string {
-    return requested ? new Date(requested).toISOString() : readInstant(events, this.clock())
   }
 
   /**
