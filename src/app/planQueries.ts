@@ -26,6 +26,11 @@ import { checkSignOffs, type SignOffCheck } from '../projections/folds/signOffs.
 import type { Clock } from './clock.js'
 import { PlanAccess } from './planAccess.js'
 
+/** A read's own date, when none is asked for: its instant's (null: now), never later than today. */
+function readDate(asOf: string | null, now: string): string {
+  return londonDate(asOf !== null && asOf < now ? asOf : now)
+}
+
 /** "Now" for a read of these events: the clock, or the latest event's time when another instance's clock ran ahead. */
 export function readInstant(events: RecordedPlanEvent[], now: Date): string {
   const iso = now.toISOString()
@@ -116,15 +121,20 @@ export class PlanQueries {
     await this.requireVisible(planId, principal)
     const now = this.clock().toISOString()
     const asOf = options.asOf === undefined ? null : new Date(options.asOf).toISOString()
-    // Effective on the date asked for, else the read's own (never later than today).
-    const effectiveOn = options.effectiveOn ?? londonDate(asOf !== null && asOf < now ? asOf : now)
-    return withSuggestedRags(await this.foldFromSnapshot(planId, asOf, effectiveOn, now))
+    return withSuggestedRags(await this.foldFromSnapshot(planId, asOf, options.effectiveOn ?? readDate(asOf, now), now))
   }
 
-  /** The plan state folded from its nearest snapshot (planSnapshots.ts), finished with the read's asOf and effectiveOn. */
+  /** foldAt, for a plan that must exist by then. */
   private async foldFromSnapshot(planId: string, asOf: string | null, effectiveOn: string, now: string): Promise<PlanState> {
-    const { state, lastRecordedAt } = await foldFromSnapshot(this.store, this.readModels, planId, { asOf, effectiveOn })
+    const state = await this.foldAt(planId, asOf, effectiveOn, now)
     if (!state) throw new NotFoundError('plan', planId)
+    return state
+  }
+
+  /** The plan state folded from its nearest snapshot (planSnapshots.ts), finished with the read's asOf and effectiveOn; null before the plan. */
+  private async foldAt(planId: string, asOf: string | null, effectiveOn: string, now: string): Promise<PlanState | null> {
+    const { state, lastRecordedAt } = await foldFromSnapshot(this.store, this.readModels, planId, { asOf, effectiveOn })
+    if (!state) return null
     // As recorded now: never before the latest recording, as `asOf` below.
     state.asOf = asOf ?? (lastRecordedAt !== null && lastRecordedAt > now ? lastRecordedAt : now)
     state.effectiveOn = effectiveOn
@@ -140,23 +150,12 @@ export class PlanQueries {
     await this.requireVisible(planId, principal)
     const from = new Date(options.from).toISOString()
     const to = new Date(options.to).toISOString()
-    const before = await this.stateAt(planId, from, options.effectiveOn)
-    const after = await this.stateAt(planId, to, options.effectiveOn)
+    const now = this.clock().toISOString()
+    const before = await this.foldAt(planId, from, options.effectiveOn ?? readDate(from, now), now)
+    const after = await this.foldAt(planId, to, options.effectiveOn ?? readDate(to, now), now)
     // Neither instant shows the plan: it may not exist at all, or only not yet.
     if (!before && !after && (await this.store.streamVersion(planStreamId(planId))) === 0) throw new NotFoundError('plan', planId)
     return planChanges(before, after, { from, to })
-  }
-
-  /** The plan state as of an instant, effective on the date given or else that instant's (never later than today); null before the plan. */
-  private async stateAt(planId: string, asOf: string, effectiveOn: string | undefined): Promise<PlanState | null> {
-    const now = this.clock().toISOString()
-    const on = effectiveOn ?? londonDate(asOf < now ? asOf : now)
-    const { state } = await foldFromSnapshot(this.store, this.readModels, planId, { asOf, effectiveOn: on })
-    if (state) {
-      state.asOf = asOf
-      state.effectiveOn = on
-    }
-    return state
   }
 
   async report(planId: string, principal: Principal, options: { quarter: QuarterNumber; asOf?: string }): Promise<QuarterlyReport> {
@@ -200,11 +199,11 @@ export class PlanQueries {
     return historyPage(events, { ...options, limit })
   }
 
-  /** Throws NotFoundError unless the plan exists for the principal: from the catalogue, else from the plan's events. */
   /**
-   * From the plan catalogue (PlanAccess), never by folding the plan's history: a plan the
-   * principal may not see costs the same whatever its length. Those who see every plan pass; a
-   * plan that does not exist is then their 404 from the read itself.
+   * Throws NotFoundError unless the principal may see the plan. Answered from the plan catalogue
+   * (PlanAccess), never by folding the plan's history: a plan the principal may not see costs the
+   * same whatever its length. Those who see every plan pass; a plan that does not exist is then
+   * their 404 from the read itself.
    */
   private async requireVisible(planId: string, principal: Principal): Promise<void> {
     if (seesEveryPlan(principal)) return
