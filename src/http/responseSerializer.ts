@@ -12,12 +12,25 @@ import { z } from 'zod'
 import { isUnchecked } from './responseSchemas.js'
 
 type RouteSchema = Parameters<typeof zodSerializerCompiler>[0]
+type Serialise = (data: unknown) => string
+
+/**
+ * Compiled serialisers by schema: one schema serves many routes and statuses (the problem
+ * answers on every route), and every app built in a process (each test's) reuses them.
+ */
+const compiled = new WeakMap<object, Serialise>()
 
 /** The serialiser for one response schema: compiled where its JSON Schema says everything, else zod's. */
-export function compileResponseSerializer(route: RouteSchema): (data: unknown) => string {
+export function compileResponseSerializer(route: RouteSchema): Serialise {
   if (isUnchecked(route.schema)) return data => JSON.stringify(data)
-  const jsonSchema = compilableJsonSchema(route.schema)
-  return jsonSchema ? fastJsonStringify(jsonSchema) : zodSerializerCompiler(route)
+  const schema = route.schema as object
+  const kept = compiled.get(schema)
+  if (kept) return kept
+  const jsonSchema = compilableJsonSchema(schema)
+  if (!jsonSchema) return zodSerializerCompiler(route)
+  const serialise = fastJsonStringify(jsonSchema)
+  compiled.set(schema, serialise)
+  return serialise
 }
 
 /**
