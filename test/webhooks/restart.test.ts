@@ -90,3 +90,33 @@ t.test('subscriptions, checkpoints and pending retries survive a restart', async
     })
   }
 })
+
+// A graceful close lets the request it finds in flight finish and logs its outcome, so a restart
+// sends nothing twice. (A crash still can: delivery is at least once, and receivers dedupe by
+// webhook-id.) Before, the close aborted the request after the receiver had it, logged nothing,
+// and the next start sent the event again.
+t.test('a delivery in flight when the server closes is finished and logged, not sent again', async t => {
+  for (const kind of await kinds()) {
+    t.test(kind.name, async t => {
+      t.teardown(() => kind.cleanup?.())
+      const r = await startReceiver((_got, n) => (n === 0 ? { status: 204, delayMs: 300 } : 204))
+      t.teardown(() => r.close())
+      const first = await open(await kind.open())
+      const hook = (await first.request('POST', '/v1/webhooks', { url: r.url })).json()
+      const plan = (await first.request('POST', '/v1/plans', { partnership: 'Ealing DAAT', year: '2008/09' })).json()
+      await r.waitFor(1)
+      await first.close()
+      const second = await open(await kind.open())
+      t.teardown(() => second.close())
+      await second.request('POST', `/v1/plans/${plan.id}/grids`, { number: 1, title: 'Harm reduction' })
+      await until('the grid delivered', () => (r.received.some(got => verified(hook.secret, got).type === 'GridAdded') ? true : undefined))
+      t.same(r.received.map(got => verified(hook.secret, got).type), ['PlanCreated', 'GridAdded'], 'each event once')
+      // The log's line comes after the receiver's answer.
+      const log = await until('the grid in the log', async () => {
+        const items = (await second.request('GET', `/v1/webhooks/${hook.id}/deliveries`)).json().items
+        return items.some((d: { eventType: string }) => d.eventType === 'GridAdded') ? items : undefined
+      })
+      t.same(log.map((d: { eventType: string; attempt: number; outcome: string }) => [d.eventType, d.attempt, d.outcome]).reverse(), [['PlanCreated', 1, 'delivered'], ['GridAdded', 1, 'delivered']], 'the attempt in flight at the close is in the log as delivered')
+    })
+  }
+})

@@ -4,6 +4,8 @@
 // subscription's stream before the next begins, and the checkpoint moves past an event only
 // after a 2xx or once the event is given up, so a restart (or a crash) resumes where the log
 // says: an event is delivered at least once, and a receiver dedupes retries by webhook-id.
+// Closing lets a request already sent finish (within its time limit) and logs it, so a
+// graceful restart sends nothing twice; only a crash mid-request can.
 import type { HistoryEntry } from '../../projections/folds/history.js'
 import type { ReadModelStore } from '../../projections/storage/readModelStore.js'
 import type { EventStore, Subscription } from '../../store/eventStore.js'
@@ -132,7 +134,10 @@ async function lastAttempt(store: EventStore, webhookId: string): Promise<Delive
 
 class Worker {
   private subscription: Subscription | null = null
-  private readonly abort = new AbortController()
+  /** Wakes a worker waiting for its next retry; a request already sent is not cut short. */
+  private readonly wake = new AbortController()
+  /** The attempt being made (sent, and then logged), which stop() waits for. */
+  private attempting: Promise<unknown> = Promise.resolve()
   private stopped = false
   private last: DeliveryAttempt | null = null
   private restartTimer: NodeJS.Timeout | null = null
@@ -168,8 +173,9 @@ class Worker {
 
   async stop(): Promise<void> {
     this.stopped = true
-    this.abort.abort()
+    this.wake.abort()
     if (this.restartTimer) clearTimeout(this.restartTimer)
+    await this.attempting
     await this.subscription?.close()
   }
 
@@ -183,34 +189,9 @@ class Worker {
       if (pending?.nextAttemptAt) await this.sleepUntil(Date.parse(pending.nextAttemptAt))
       if (this.stopped) return
       if (this.record.owner.tokenId && this.deps.isRevoked(this.record.owner.tokenId)) return this.disable('the token that made this subscription was revoked')
-      const attempt = (pending?.attempt ?? 0) + 1
-      const startedAt = this.now()
-      const result = await send({ url: this.record.url, headers: signatureHeaders(this.record.secret, messageId, new Date(startedAt), body), body, timeoutMs: this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS, policy: addressPolicy(this.options), signal: this.abort.signal })
-      // Stopped mid-request: nothing is logged, the next start tries this event again.
-      if (this.stopped) return
-      const ok = result.status !== null && result.status >= 200 && result.status < 300
-      const firstAttemptAt = pending?.firstAttemptAt ?? new Date(startedAt).toISOString()
-      const failingSince = ok ? null : (this.last?.failingSince ?? new Date(startedAt).toISOString())
-      const nextAt = startedAt + retryDelayMs(this.policy, attempt, (this.options.random ?? Math.random)())
-      const outcome: DeliveryOutcome = ok ? 'delivered' : pastRetryWindow(this.policy, Date.parse(firstAttemptAt), nextAt) ? 'gave_up' : 'failed'
-      const logged: DeliveryAttempt = {
-        messageId,
-        position,
-        eventType: entry.type,
-        attempt,
-        outcome,
-        status: result.status,
-        error: result.error,
-        response: result.body.slice(0, LOGGED_RESPONSE_CHARS),
-        at: new Date(startedAt).toISOString(),
-        durationMs: result.durationMs,
-        nextAttemptAt: outcome === 'failed' ? new Date(nextAt).toISOString() : null,
-        checkpoint: outcome === 'failed' ? (this.last?.checkpoint ?? this.record.createdPosition) : position,
-        firstAttemptAt,
-        failingSince,
-      }
-      await this.log(logged)
-      this.options.observer?.attempted(outcome, ok ? Math.max(0, (this.now() - Date.parse(entry.recordedAt)) / 1000) : null)
+      const attempting = this.attempt(position, entry, messageId, body, pending)
+      this.attempting = attempting.catch(() => undefined)
+      const { ok, result, outcome, failingSince } = await attempting
       if (ok) return
       if (result.status === 410) return this.disable('the receiver answered 410 Gone')
       if (shouldDisable(this.policy, Date.parse(failingSince!), this.now())) {
@@ -218,6 +199,37 @@ class Worker {
       }
       if (outcome === 'gave_up') return
     }
+  }
+
+  /** One request and its line in the log; runs to its end even when the worker is stopped meanwhile. */
+  private async attempt(position: number, entry: HistoryEntry, messageId: string, body: string, pending: DeliveryAttempt | null) {
+    const attempt = (pending?.attempt ?? 0) + 1
+    const startedAt = this.now()
+    const result = await send({ url: this.record.url, headers: signatureHeaders(this.record.secret, messageId, new Date(startedAt), body), body, timeoutMs: this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS, policy: addressPolicy(this.options) })
+    const ok = result.status !== null && result.status >= 200 && result.status < 300
+    const firstAttemptAt = pending?.firstAttemptAt ?? new Date(startedAt).toISOString()
+    const failingSince = ok ? null : (this.last?.failingSince ?? new Date(startedAt).toISOString())
+    const nextAt = startedAt + retryDelayMs(this.policy, attempt, (this.options.random ?? Math.random)())
+    const outcome: DeliveryOutcome = ok ? 'delivered' : pastRetryWindow(this.policy, Date.parse(firstAttemptAt), nextAt) ? 'gave_up' : 'failed'
+    const logged: DeliveryAttempt = {
+      messageId,
+      position,
+      eventType: entry.type,
+      attempt,
+      outcome,
+      status: result.status,
+      error: result.error,
+      response: result.body.slice(0, LOGGED_RESPONSE_CHARS),
+      at: new Date(startedAt).toISOString(),
+      durationMs: result.durationMs,
+      nextAttemptAt: outcome === 'failed' ? new Date(nextAt).toISOString() : null,
+      checkpoint: outcome === 'failed' ? (this.last?.checkpoint ?? this.record.createdPosition) : position,
+      firstAttemptAt,
+      failingSince,
+    }
+    await this.log(logged)
+    this.options.observer?.attempted(outcome, ok ? Math.max(0, (this.now() - Date.parse(entry.recordedAt)) / 1000) : null)
+    return { ok, result, outcome, failingSince }
   }
 
   private async log(attempt: DeliveryAttempt): Promise<void> {
@@ -245,7 +257,7 @@ class Worker {
   private sleepUntil(at: number): Promise<void> {
     const ms = at - this.now()
     if (ms <= 0 || this.stopped) return Promise.resolve()
-    const signal = this.abort.signal
+    const signal = this.wake.signal
     return new Promise(resolve => {
       const done = () => {
         clearTimeout(timer)

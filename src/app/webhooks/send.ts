@@ -25,10 +25,9 @@ export interface SendOptions {
   body: string
   timeoutMs: number
   policy: AddressPolicy
-  signal?: AbortSignal
 }
 
-export async function send({ url, headers, body, timeoutMs, policy, signal }: SendOptions): Promise<SendResult> {
+export async function send({ url, headers, body, timeoutMs, policy }: SendOptions): Promise<SendResult> {
   const started = performance.now()
   const done = (status: number | null, error: string | null, text = ''): SendResult => ({ status, error, body: text, durationMs: Math.round(performance.now() - started) })
   let target: URL
@@ -48,7 +47,6 @@ export async function send({ url, headers, body, timeoutMs, policy, signal }: Se
       if (settled) return
       settled = true
       clearTimeout(timer)
-      signal?.removeEventListener('abort', onAbort)
       req.destroy()
       resolve(result)
     }
@@ -59,8 +57,6 @@ export async function send({ url, headers, body, timeoutMs, policy, signal }: Se
       agent: false,
     })
     const timer = setTimeout(() => finish(done(null, `timed out after ${timeoutMs} ms`)), timeoutMs)
-    const onAbort = () => finish(done(null, 'stopped: the server is shutting down'))
-    signal?.addEventListener('abort', onAbort, { once: true })
     req.on('error', (error: NodeJS.ErrnoException) => finish(done(null, error.code === 'EWEBHOOKREFUSED' ? `refused: ${error.message}` : `${error.code ?? 'error'}: ${error.message}`)))
     req.on('response', (res: IncomingMessage) => {
       const status = res.statusCode ?? 0

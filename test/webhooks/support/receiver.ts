@@ -9,8 +9,8 @@ export interface Received {
   body: string
 }
 
-/** What to answer the n-th request (0-based): a status, `{status, headers}`, or 'hang' (never answer). */
-export type Answer = number | { status: number; headers?: Record<string, string> } | 'hang'
+/** What to answer the n-th request (0-based): a status, `{status, headers, delayMs}`, or 'hang' (never answer). */
+export type Answer = number | { status: number; headers?: Record<string, string>; delayMs?: number } | 'hang'
 
 export interface Receiver {
   url: string
@@ -36,8 +36,10 @@ export async function startReceiver(answer: Receiver['answer'] = () => 204, path
         hanging.add(res)
         return
       }
-      const { status, headers } = typeof a === 'number' ? { status: a, headers: {} } : a
-      res.writeHead(status, headers).end(status >= 400 ? 'receiver says no' : 'ok')
+      const { status, headers, delayMs } = typeof a === 'number' ? { status: a, headers: {}, delayMs: 0 } : a
+      const reply = () => res.writeHead(status, headers).end(status >= 400 ? 'receiver says no' : 'ok')
+      if (delayMs) setTimeout(reply, delayMs)
+      else reply()
     })
   })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
