@@ -32,6 +32,7 @@ const BENCHES: Bench[] = [
   { key: 'history', file: 'historyPage.ts', title: 'history page at the end of a 1M-event plan' },
   { key: 'import', file: 'importSeeds.ts', title: 'import of the seed documents' },
   { key: 'esdbopen', file: 'esdbOpen.ts', title: 'EventStoreDB adapter open, 1M vs 10k events (stand-in)' },
+  { key: 'shedding', file: 'loadShedding.ts', title: 'load shedding past capacity' },
   { key: 'exportmem', file: 'exportMemory.ts', title: 'export and history CSV peak memory, 1M vs 100k events' },
 ]
 
