@@ -3,6 +3,7 @@
 // provider's scope.
 import t, { type Test } from 'tap'
 import { DEFAULT_TIMEOUT_MS } from '../../src/app/webhooks/dispatcher.js'
+import { webhookLogStream } from '../../src/app/webhooks/registry.js'
 import type { RetryPolicy } from '../../src/app/webhooks/retryPolicy.js'
 import { seedPlan, startHarness, type Harness } from '../support/harness.js'
 import { startReceiver, until, verified, type Receiver } from './support/receiver.js'
@@ -192,6 +193,23 @@ t.test('a deleted subscription receives nothing more', async t => {
   await new Promise(res => setTimeout(res, 200))
   t.equal(r.received.length, 1)
   t.same((await h.request({ method: 'GET', url: '/v1/webhooks' })).json().items, [])
+})
+
+t.test('deleting a subscription does not wait for its request in flight, which still ends in the log', async t => {
+  // A receiver that never answers: the attempt ends at its time limit (3 s here). The DELETE is
+  // answered before that; the attempt, already sent, is logged when it ends, and nothing follows.
+  const h = await harness(t, FAST, 3_000)
+  const r = await receiver(t, () => 'hang')
+  const hook = await subscribe(h, r.url, { types: ['PlanCreated'] })
+  await h.request({ method: 'POST', url: '/v1/plans', payload: { partnership: 'Ealing DAAT', year: '2008/09' } })
+  await r.waitFor(1)
+  const log = webhookLogStream(hook.id)
+  t.equal((await h.request({ method: 'DELETE', url: `/v1/webhooks/${hook.id}` })).statusCode, 204, 'deleted')
+  t.equal(await h.ledger.store.streamVersion(log), 0, 'answered while the attempt is still in flight')
+  await until('the attempt logged', async () => ((await h.ledger.store.streamVersion(log)) > 0 ? true : undefined))
+  const [attempt] = await h.ledger.store.readStream(log)
+  t.match((attempt.data as { error: string }).error, /timed out after 3000 ms/, 'logged as what it was')
+  t.equal(r.received.length, 1, 'nothing was sent after the deletion')
 })
 
 t.test('revoking the token that made a subscription disables it', async t => {

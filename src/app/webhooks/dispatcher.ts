@@ -73,6 +73,8 @@ export class WebhookDispatcher {
   private closed = false
   private started = false
   private syncing: Promise<void> = Promise.resolve()
+  /** Workers of deleted or disabled subscriptions still finishing a request they had sent. */
+  private readonly stopping = new Set<Promise<void>>()
 
   constructor(
     private readonly deps: Deps,
@@ -98,7 +100,13 @@ export class WebhookDispatcher {
     for (const [id, worker] of this.workers) {
       if (!active.has(id)) {
         this.workers.delete(id)
-        await worker.stop()
+        // Not awaited: the change (a DELETE) is answered without waiting for a receiver; the
+        // worker sends nothing more from here, and close() waits for what it had sent.
+        const stopped: Promise<void> = worker
+          .stop()
+          .catch(error => this.reportError(error))
+          .finally(() => this.stopping.delete(stopped))
+        this.stopping.add(stopped)
       }
     }
     for (const record of active.values()) {
@@ -120,6 +128,7 @@ export class WebhookDispatcher {
     await this.syncing
     await Promise.all([...this.workers.values()].map(w => w.stop()))
     this.workers.clear()
+    await Promise.all(this.stopping)
   }
 }
 
