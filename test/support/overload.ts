@@ -2,6 +2,7 @@
 // Retry-After as a well-behaved client does, plus a probe of /ready and /health. Used by the
 // load-shedding test (what is answered, and that nothing acknowledged is lost) and its benchmark
 // (bench/loadShedding.ts: how fast the answered requests are, against a server that queues).
+import { setTimeout as sleep } from 'node:timers/promises'
 import { call, type ServerChild } from './reliabilityServer.js'
 
 export interface OverloadOutcome {
@@ -23,7 +24,7 @@ export async function driveOverload(server: ServerChild, clients: number, second
   for (let i = 0; i < clients; i++) {
     let res = await call(server.url, 'POST', '/v1/plans', { partnership: `Client ${i} DAAT`, year: '2008/09' })
     while (res.status === 503) {
-      await new Promise(r => setTimeout(r, Number(res.headers.get('retry-after')) * 1000))
+      await sleep(Number(res.headers.get('retry-after')) * 1000)
       res = await call(server.url, 'POST', '/v1/plans', { partnership: `Client ${i} DAAT`, year: '2008/09' })
     }
     if (res.status !== 201) throw new Error(`seed: ${res.status} ${res.text}`)
@@ -47,7 +48,7 @@ export async function driveOverload(server: ServerChild, clients: number, second
         if (out.shed <= 20) out.readyCodes.push((await call(server.url, 'GET', '/ready', undefined, { token: null, timeoutMs: 120_000 })).status)
         const retryAfter = Number(res.headers.get('retry-after'))
         if (!(retryAfter > 0) || !/application\/problem\+json/.test(res.headers.get('content-type') ?? '') || !/overloaded|memory/.test(res.json().detail)) out.badShed.push(res.text)
-        await new Promise(r => setTimeout(r, retryAfter * 1000))
+        await sleep(retryAfter * 1000)
       } else out.errors.push(`${res.status} ${res.text}`)
     }
   }
@@ -55,7 +56,7 @@ export async function driveOverload(server: ServerChild, clients: number, second
     while (performance.now() < end) {
       out.readyCodes.push((await call(server.url, 'GET', '/ready', undefined, { token: null, timeoutMs: 120_000 })).status)
       out.healthCodes.push((await call(server.url, 'GET', '/health', undefined, { token: null, timeoutMs: 120_000 })).status)
-      await new Promise(r => setTimeout(r, 100))
+      await sleep(100)
     }
   }
   await Promise.all([...plans.map((_, i) => client(i)), probe()])
